@@ -1,0 +1,98 @@
+"""The knowledge base and resource directory of social enterprises in southern Sweden."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from knowledgebase.config import DEFAULT_SECRET_KEY, DEFAULTS
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the app: defaults, then ``KB_*`` environment variables, then ``config``."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    configure(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_templating(app)
+    register_commands(app)
+    prepare_data(app)
+    return app
+
+
+def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("KB")
+    if config:
+        app.config.update(config)
+    data_dir = Path(app.config["DATA_DIR"] or app.instance_path)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    app.config["DATA_DIR"] = str(data_dir)
+    url = app.config["DATABASE_URL"] or f"sqlite:///{data_dir / 'knowledgebase.sqlite'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    app.config.setdefault("SEARCH_INDEX_DIR", str(data_dir / "search-index"))
+    app.config["SEED_DIR"] = app.config["SEED_DIR"] or str(PROJECT_ROOT / "seed_data")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
+    if app.config["ENV"] == "production":
+        if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+            raise RuntimeError("KB_SECRET_KEY must be set to a secret value when KB_ENV=production")
+        app.config["SESSION_COOKIE_SECURE"] = True
+
+
+def register_extensions(app: Flask) -> None:
+    from knowledgebase import database, i18n
+    from knowledgebase.extensions import babel, csrf, db, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from knowledgebase import api, public
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
+    app.add_url_rule("/", "root", public.views.root)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from knowledgebase import errors
+
+    errors.init_app(app)
+
+
+def register_templating(app: Flask) -> None:
+    from knowledgebase import templating
+
+    templating.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from knowledgebase import cli
+
+    cli.init_app(app)
+
+
+def prepare_data(app: Flask) -> None:
+    """Bring the embedded default to life: migrate, seed an empty database, build the index."""
+    from knowledgebase import database, search
+
+    with app.app_context():
+        if app.config["AUTO_MIGRATE"]:
+            database.upgrade()
+        if app.config["AUTO_SEED"]:
+            database.seed_if_empty()
+    search.init_app(app)

@@ -1,0 +1,49 @@
+"""Entries as JSON for the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from knowledgebase import models as m
+from knowledgebase.content_types import ContentType, for_entry
+from knowledgebase.services.serialization import entry_to_data
+
+
+def _both(entry: m.Entry, name: str) -> dict[str, str | None]:
+    return {"sv": getattr(entry, f"{name}_sv") or "", "en": getattr(entry, f"{name}_en") or None}
+
+
+def entry_url(entry: m.Entry, lang: str = "sv") -> str:
+    return url_for("public.entry_detail", lang=lang, type_key=entry.type, slug=entry.slug, _external=True)
+
+
+def entry_summary(entry: m.Entry) -> dict[str, Any]:
+    """The short form used in lists and search results."""
+    return {
+        "type": entry.type,
+        "slug": entry.slug,
+        "title": _both(entry, "title"),
+        "summary": _both(entry, "summary"),
+        "url": entry_url(entry),
+        "themes": [t.number for t in entry.themes],
+        "municipalities": [mu.code for mu in entry.municipalities],
+        "counties": sorted(entry.county_codes()),
+        "updated_at": entry.updated_at.isoformat() if entry.updated_at else None,
+    }
+
+
+def entry_detail(entry: m.Entry, ct: ContentType | None = None) -> dict[str, Any]:
+    """Every public field of an entry, in the seed format's shape plus type, URL and dates."""
+    ct = ct or for_entry(entry)
+    data = entry_to_data(entry, ct)
+    data.pop("status", None)
+    data["last_verified"] = entry.last_verified.isoformat() if entry.last_verified else None
+    return {
+        "type": entry.type,
+        **data,
+        "url": {"sv": entry_url(entry, "sv"), "en": entry_url(entry, "en")},
+        "created_at": entry.created_at.isoformat() if entry.created_at else None,
+        "updated_at": entry.updated_at.isoformat() if entry.updated_at else None,
+    }

@@ -1,0 +1,72 @@
+"""API views: the same services as the public site, answered as JSON."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, jsonify, request, url_for
+
+from knowledgebase.api import bp
+from knowledgebase.api.serializers import entry_detail as detail_json
+from knowledgebase.api.serializers import entry_summary
+from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
+from knowledgebase.services import entries as entry_service
+from knowledgebase.services.taxonomy import taxonomy_data
+
+
+def positive_int_arg(name: str, default: int, maximum: int) -> int:
+    raw = request.args.get(name, str(default))
+    if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
+        abort(400, description=f"{name} must be a whole number from 1")
+    return min(int(raw), maximum)
+
+
+@bp.route("/")
+def index():
+    return jsonify({
+        "content_types": {
+            ct.key: url_for("api.entry_list", type_key=ct.key, _external=True) for ct in CONTENT_TYPES
+        },
+        "taxonomy": url_for("api.taxonomy", _external=True),
+    })
+
+
+def entry_list(type_key: str):
+    ct = BY_KEY[type_key]
+    try:
+        filters = entry_service.parse_filters(request.args)
+    except entry_service.BadFilter as exc:
+        abort(400, description=f"unknown {exc.name}: {exc.value}")
+    sort = request.args.get("sort", "title")
+    if sort not in entry_service.SORTS:
+        abort(400, description=f"sort must be one of {', '.join(entry_service.SORTS)}")
+    page = entry_service.list_published(
+        ct, filters,
+        page=positive_int_arg("page", 1, 1_000_000),
+        per_page=positive_int_arg("per_page", current_app.config["PER_PAGE"], current_app.config["API_MAX_PER_PAGE"]),
+        sort=sort,
+    )
+    return jsonify({
+        "type": ct.key,
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+        "pages": page.pages,
+        "results": [entry_summary(e) for e in page.items],
+    })
+
+
+def entry_detail(type_key: str, slug: str):
+    ct = BY_KEY[type_key]
+    entry = entry_service.get_published(ct, slug)
+    if entry is None:
+        abort(404, description=f"no published {ct.key} with slug {slug}")
+    return jsonify(detail_json(entry, ct))
+
+
+for _ct in CONTENT_TYPES:
+    bp.add_url_rule(f"/{_ct.path}/", "entry_list", entry_list, defaults={"type_key": _ct.key})
+    bp.add_url_rule(f"/{_ct.path}/<slug>", "entry_detail", entry_detail, defaults={"type_key": _ct.key})
+
+
+@bp.route("/taxonomy")
+def taxonomy():
+    return jsonify(taxonomy_data())

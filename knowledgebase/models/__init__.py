@@ -1,0 +1,26 @@
+"""The data model: taxonomy and content entries."""
+
+from knowledgebase.models.entries import (  # noqa: F401
+    PUBLISHED,
+    STATUSES,
+    AdviceContact,
+    Enterprise,
+    Entry,
+    Example,
+    FinancingSource,
+    GlossaryTerm,
+    Network,
+    ProcurementGuide,
+    Research,
+    Source,
+)
+from knowledgebase.models.taxonomy import (  # noqa: F401
+    CompetencePackage,
+    County,
+    LegalForm,
+    Municipality,
+    ServiceCategory,
+    SynonymGroup,
+    TargetGroup,
+    Theme,
+)

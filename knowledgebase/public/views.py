@@ -1,0 +1,134 @@
+"""Views of the public site. Each reads its arguments, calls a service and renders."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from knowledgebase import models as m
+from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
+from knowledgebase.extensions import db
+from knowledgebase.i18n import best_locale
+from knowledgebase.public import bp
+from knowledgebase.services import entries as entry_service
+from knowledgebase.services import taxonomy
+from knowledgebase.services.csv_export import enterprise_rows, safe_csv_row
+
+
+def root():
+    """``/`` sends people to the language their browser prefers."""
+    return redirect(url_for("public.home", lang=best_locale()))
+
+
+def page_arg() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
+        abort(400, description=_("The page number must be a whole number from 1."))
+    return int(raw)
+
+
+def filters_arg() -> entry_service.EntryFilters:
+    try:
+        return entry_service.parse_filters(request.args)
+    except entry_service.BadFilter as exc:
+        abort(400, description=_("Unknown filter value: %(name)s=%(value)s", name=exc.name, value=exc.value))
+
+
+@bp.route("/")
+def home():
+    return render_template(
+        "public/home.html",
+        themes=taxonomy.themes(),
+        counts=entry_service.count_by_type(entry_service.EntryFilters()),
+        counties=taxonomy.region_counties(),
+    )
+
+
+def entry_list(type_key: str):
+    ct = BY_KEY[type_key]
+    filters = filters_arg()
+    sort = request.args.get("sort", "title")
+    if sort not in entry_service.SORTS:
+        abort(400, description=_("Unknown sort order."))
+    if ct.key == "glossary" and filters.is_empty():
+        terms = list(db.session.scalars(entry_service.published_query(ct).order_by(m.Entry.title_sv)))
+        return render_template("public/glossary.html", ct=ct, terms=terms)
+    page = entry_service.list_published(
+        ct, filters, page_arg(), current_app.config["PER_PAGE"], sort=sort, locale=g.lang
+    )
+    return render_template(
+        "public/entry_list.html", ct=ct, page=page, filters=filters, sort=sort,
+        filter_options=taxonomy.filter_options(),
+    )
+
+
+def entry_detail(type_key: str, slug: str):
+    ct = BY_KEY[type_key]
+    entry = entry_service.get_published(ct, slug)
+    if entry is None:
+        abort(404)
+    return render_template(
+        "public/entry_detail.html", ct=ct, entry=entry, related=entry_service.related_entries(entry)
+    )
+
+
+for _ct in CONTENT_TYPES:
+    bp.add_url_rule(f"/{_ct.path}/", "entry_list", entry_list, defaults={"type_key": _ct.key})
+    bp.add_url_rule(f"/{_ct.path}/<slug>", "entry_detail", entry_detail, defaults={"type_key": _ct.key})
+
+
+@bp.route("/themes/")
+def theme_index():
+    return render_template("public/theme_index.html", themes=taxonomy.themes())
+
+
+@bp.route("/themes/<int:number>")
+def theme(number: int):
+    theme_row = db.session.get(m.Theme, number) or abort(404)
+    grouped = entry_service.entries_by_type(entry_service.EntryFilters(themes=[number]))
+    return render_template("public/theme.html", theme=theme_row, grouped=grouped)
+
+
+@bp.route("/themes/<int:number>/<int:package>")
+def package(number: int, package: int):
+    row = db.session.get(m.CompetencePackage, f"{number}.{package}") or abort(404)
+    grouped = entry_service.entries_by_type(entry_service.EntryFilters(packages=[row.code]))
+    return render_template("public/package.html", package=row, grouped=grouped)
+
+
+@bp.route("/counties/")
+def county_index():
+    return render_template("public/county_index.html", counties=taxonomy.counties_with_municipalities())
+
+
+@bp.route("/counties/<code>")
+def county(code: str):
+    row = db.session.get(m.County, code) or abort(404)
+    grouped = entry_service.entries_by_type(entry_service.EntryFilters(counties=[code]))
+    return render_template("public/place.html", county=row, municipality=None, grouped=grouped)
+
+
+@bp.route("/municipalities/<code>")
+def municipality(code: str):
+    row = db.session.get(m.Municipality, code) or abort(404)
+    grouped = taxonomy.entries_for_municipality(row)
+    return render_template("public/place.html", county=row.county, municipality=row, grouped=grouped)
+
+
+@bp.route("/enterprises.csv")
+def enterprises_csv():
+    """The published enterprise directory as CSV (filters as on the list page)."""
+    query = entry_service.published_query(BY_KEY["enterprise"], filters_arg()).order_by(m.Entry.title_sv)
+    enterprises = list(db.session.scalars(query))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in enterprise_rows(enterprises, g.lang):
+        writer.writerow(safe_csv_row(row))
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{_("enterprises")}.csv"'},
+    )

@@ -1,0 +1,2 @@
+"""Domain services: plain functions called alike by views, the API and the CLI.
+Services add and flush; the caller commits."""

@@ -1,0 +1,188 @@
+"""Reading published content: lists with filters, details, and what relates to what.
+Only published entries ever leave these functions."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from knowledgebase import models as m
+from knowledgebase.content_types import BY_KEY, CONTENT_TYPES, ContentType
+from knowledgebase.extensions import db
+
+SORTS = ("title", "updated")
+
+
+class BadFilter(ValueError):
+    """A filter value that names nothing; the caller answers 400."""
+
+    def __init__(self, name: str, value: str):
+        super().__init__(f"{name}={value}")
+        self.name = name
+        self.value = value
+
+
+@dataclass
+class EntryFilters:
+    """Taxonomy filters: AND across kinds, OR within one kind."""
+
+    themes: list[int] = field(default_factory=list)
+    packages: list[str] = field(default_factory=list)
+    counties: list[str] = field(default_factory=list)
+    municipalities: list[str] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.themes or self.packages or self.counties or self.municipalities)
+
+    def as_args(self) -> dict[str, list[str]]:
+        return {
+            "theme": [str(t) for t in self.themes],
+            "package": list(self.packages),
+            "county": list(self.counties),
+            "municipality": list(self.municipalities),
+        }
+
+
+def _known(column, values: Iterable[str]) -> set:
+    values = list(values)
+    if not values:
+        return set()
+    return set(db.session.scalars(select(column).where(column.in_(values))))
+
+
+def parse_filters(args: Mapping) -> EntryFilters:
+    """Read ``theme``, ``package``, ``county`` and ``municipality`` (each repeatable) from
+    query arguments; raise ``BadFilter`` for a value that names nothing."""
+    getlist = args.getlist if hasattr(args, "getlist") else lambda k: [args[k]] if k in args else []
+    filters = EntryFilters()
+    for raw in getlist("theme"):
+        if not raw.isdigit() or int(raw) not in (1, 2, 3):
+            raise BadFilter("theme", raw)
+        filters.themes.append(int(raw))
+    for name, column, target in (
+        ("package", m.CompetencePackage.code, filters.packages),
+        ("county", m.County.code, filters.counties),
+        ("municipality", m.Municipality.code, filters.municipalities),
+    ):
+        values = [v for v in getlist(name) if v != ""]
+        known = _known(column, values)
+        for value in values:
+            if value not in known:
+                raise BadFilter(name, value)
+            target.append(value)
+    return filters
+
+
+def county_clause(codes: list[str]):
+    """Entries about a county: linked to it, or to a municipality in it."""
+    return or_(
+        m.Entry.counties.any(m.County.code.in_(codes)),
+        m.Entry.municipalities.any(m.Municipality.county_code.in_(codes)),
+    )
+
+
+def published_query(ct: ContentType | None, filters: EntryFilters | None = None) -> Select:
+    """A SELECT of published entries of one type (or all types) matching ``filters``."""
+    model = ct.model if ct else m.Entry
+    query = select(model).where(model.status == m.PUBLISHED)
+    filters = filters or EntryFilters()
+    if filters.themes:
+        query = query.where(model.themes.any(m.Theme.number.in_(filters.themes)))
+    if filters.packages:
+        query = query.where(model.packages.any(m.CompetencePackage.code.in_(filters.packages)))
+    if filters.counties:
+        query = query.where(county_clause(filters.counties))
+    if filters.municipalities:
+        query = query.where(model.municipalities.any(m.Municipality.code.in_(filters.municipalities)))
+    return query
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def paginate(query: Select, page: int, per_page: int) -> Page:
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)))
+    return Page(items, total or 0, page, per_page)
+
+
+def list_published(ct: ContentType, filters: EntryFilters, page: int = 1, per_page: int = 20,
+                   sort: str = "title", locale: str = "sv") -> Page:
+    """One page of published entries of a type, sorted by title or last update."""
+    model = ct.model
+    query = published_query(ct, filters).options(*_load_options())
+    if sort == "updated":
+        query = query.order_by(model.updated_at.desc(), model.id)
+    else:
+        title = model.title_en if locale == "en" else model.title_sv
+        query = query.order_by(func.lower(func.coalesce(func.nullif(title, ""), model.title_sv)), model.id)
+    return paginate(query, page, per_page)
+
+
+def _load_options():
+    return (
+        selectinload(m.Entry.themes),
+        selectinload(m.Entry.municipalities),
+        selectinload(m.Entry.counties),
+    )
+
+
+def get_published(ct: ContentType, slug: str) -> m.Entry | None:
+    return db.session.scalars(
+        select(ct.model).where(ct.model.slug == slug, ct.model.status == m.PUBLISHED)
+    ).first()
+
+
+def published_only(entries: Iterable[m.Entry]) -> list[m.Entry]:
+    return [e for e in entries if e.status == m.PUBLISHED]
+
+
+def entries_by_type(filters: EntryFilters, limit: int = 50) -> dict[str, list[m.Entry]]:
+    """Published entries of every type matching ``filters``, grouped by type (for theme,
+    package, municipality and county pages)."""
+    grouped: dict[str, list[m.Entry]] = {}
+    for ct in CONTENT_TYPES:
+        query = published_query(ct, filters).options(*_load_options()).order_by(ct.model.title_sv).limit(limit)
+        items = list(db.session.scalars(query))
+        if items:
+            grouped[ct.key] = items
+    return grouped
+
+
+def count_by_type(filters: EntryFilters) -> dict[str, int]:
+    return {
+        ct.key: db.session.scalar(select(func.count()).select_from(published_query(ct, filters).subquery()))
+        for ct in CONTENT_TYPES
+    }
+
+
+def related_entries(entry: m.Entry) -> dict[str, list[m.Entry]]:
+    """What a reader of ``entry`` wants next: for an enterprise, its examples and the advice
+    contacts and networks of its area; for an example, its enterprises; for places, the
+    advice contacts and networks there."""
+    related: dict[str, list[m.Entry]] = {}
+    if isinstance(entry, m.Enterprise):
+        related["example"] = published_only(entry.examples)
+    if isinstance(entry, m.Example):
+        related["enterprise"] = published_only(entry.enterprises)
+    if isinstance(entry, m.GlossaryTerm):
+        related["glossary"] = published_only(entry.related)
+    counties = sorted(entry.county_codes())
+    if counties and entry.type in ("enterprise", "example"):
+        for key in ("advice", "network"):
+            query = published_query(BY_KEY[key], EntryFilters(counties=counties)).order_by(m.Entry.title_sv)
+            related[key] = list(db.session.scalars(query.limit(20)))
+    return {key: items for key, items in related.items() if items}

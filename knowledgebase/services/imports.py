@@ -1,0 +1,372 @@
+"""Import and export of the seed format (see docs/seed-format.md).
+
+An import reads and checks everything, applies it in the caller's transaction and flushes;
+on any error it raises ``ImportFailed`` with every message, and the caller rolls back, so
+the database is left as it was."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from knowledgebase import models as m
+from knowledgebase.content_types import BY_KEY, CONTENT_TYPES, ContentType
+from knowledgebase.extensions import db
+from knowledgebase.services.serialization import (
+    FieldError,
+    Vocabulary,
+    apply_entry_data,
+    apply_entry_links,
+    clean_entry_data,
+    entry_to_data,
+)
+
+TAXONOMY_LISTS = {
+    "service_categories.yaml": m.ServiceCategory,
+    "target_groups.yaml": m.TargetGroup,
+    "legal_forms.yaml": m.LegalForm,
+}
+ENTRY_FILES = {ct.key: f"{ct.path}.yaml" for ct in CONTENT_TYPES}
+
+
+class ImportFailed(Exception):
+    """The import was refused; ``errors`` are messages that name file, entry and field."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class ImportReport:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    taxonomy: Counter = field(default_factory=Counter)
+    # (type, slug, "created" | "updated" | "unchanged") for each entry, for dry runs.
+    entries: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = []
+        for key in sorted(set(self.created) | set(self.updated) | set(self.unchanged)):
+            parts.append(_("%(type)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged",
+                           type=key, created=self.created[key], updated=self.updated[key],
+                           unchanged=self.unchanged[key]))
+        return "\n".join(parts) or _("Nothing to import.")
+
+
+# -- reading files ------------------------------------------------------------------------
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ImportFailed([_("%(file)s: cannot be read: %(error)s", file=path.name, error=exc)]) from None
+
+
+def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ImportFailed([_("%(file)s: cannot be read: %(error)s", file=path.name, error=exc)]) from None
+    for number, row in enumerate(rows, 2):
+        if any(not (row.get(col) or "").strip() for col in columns):
+            raise ImportFailed([_("%(file)s: line %(line)d: the columns %(columns)s are required",
+                                  file=path.name, line=number, columns=", ".join(columns))])
+    return rows
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml", ".csv"))
+    raise ImportFailed([_("%(path)s: no such file or folder", path=str(path))])
+
+
+# -- taxonomy -----------------------------------------------------------------------------
+
+def _named(value: Any, where: str) -> tuple[str, str]:
+    if isinstance(value, str):
+        value = {"sv": value}
+    if not isinstance(value, dict) or not str(value.get("sv") or "").strip():
+        raise ImportFailed([_("%(where)s: a name in Swedish (sv) is required", where=where)])
+    return str(value["sv"]).strip(), str(value.get("en") or "").strip()
+
+
+def _upsert(model: type, key: Any, **values: Any) -> bool:
+    """Create or update one taxonomy row; True if anything changed."""
+    row = db.session.get(model, key)
+    if row is None:
+        row = model(**values)
+        db.session.add(row)
+        return True
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def _import_themes(path: Path, report: ImportReport) -> None:
+    data = _read_yaml(path)
+    themes = data.get("themes") if isinstance(data, dict) else None
+    if not isinstance(themes, list):
+        raise ImportFailed([_("%(file)s: expected a list under 'themes'", file=path.name)])
+    for theme in themes:
+        number = theme.get("number") if isinstance(theme, dict) else None
+        if number not in (1, 2, 3):
+            raise ImportFailed([_("%(file)s: every theme needs a number 1-3", file=path.name)])
+        where = f"{path.name}: {number}"
+        name_sv, name_en = _named(theme.get("name"), where)
+        desc_sv, desc_en = _bitext_pair(theme.get("description"))
+        _upsert(m.Theme, number, number=number, name_sv=name_sv, name_en=name_en,
+                description_sv=desc_sv, description_en=desc_en)
+        report.taxonomy["themes"] += 1
+        db.session.flush()
+        for package in theme.get("packages") or []:
+            pnum = package.get("number") if isinstance(package, dict) else None
+            if pnum not in (1, 2, 3):
+                raise ImportFailed([_("%(where)s: every competence package needs a number 1-3", where=where)])
+            code = f"{number}.{pnum}"
+            name_sv, name_en = _named(package.get("name"), f"{path.name}: {code}")
+            desc_sv, desc_en = _bitext_pair(package.get("description"))
+            _upsert(m.CompetencePackage, code, code=code, theme_number=number, number=pnum,
+                    name_sv=name_sv, name_en=name_en, description_sv=desc_sv, description_en=desc_en)
+            report.taxonomy["packages"] += 1
+
+
+def _bitext_pair(value: Any) -> tuple[str, str]:
+    if isinstance(value, str):
+        return value.strip(), ""
+    if isinstance(value, dict):
+        return str(value.get("sv") or "").strip(), str(value.get("en") or "").strip()
+    return "", ""
+
+
+def _import_named_list(path: Path, model: type, report: ImportReport) -> None:
+    data = _read_yaml(path)
+    if not isinstance(data, list):
+        raise ImportFailed([_("%(file)s: expected a list", file=path.name)])
+    for item in data:
+        slug = item.get("slug") if isinstance(item, dict) else None
+        if not isinstance(slug, str) or not slug:
+            raise ImportFailed([_("%(file)s: every item needs a slug", file=path.name)])
+        name_sv, name_en = _named(item.get("name"), f"{path.name}: {slug}")
+        values = {"slug": slug, "name_sv": name_sv, "name_en": name_en}
+        if model is m.ServiceCategory:
+            values["cpv"] = [str(code) for code in item.get("cpv") or []]
+        _upsert(model, slug, **values)
+        report.taxonomy[path.stem] += 1
+
+
+def _import_places(counties: Path | None, municipalities: Path | None, report: ImportReport) -> None:
+    if counties:
+        for row in _read_csv(counties, ("code", "name")):
+            _upsert(m.County, row["code"], code=row["code"], name=row["name"])
+            report.taxonomy["counties"] += 1
+        db.session.flush()
+    if municipalities:
+        known = set(db.session.scalars(select(m.County.code)))
+        for number, row in enumerate(_read_csv(municipalities, ("code", "name", "county_code")), 2):
+            if row["county_code"] not in known:
+                raise ImportFailed([_("%(file)s: line %(line)d: unknown county %(value)s",
+                                      file=municipalities.name, line=number, value=row["county_code"])])
+            _upsert(m.Municipality, row["code"], code=row["code"], name=row["name"],
+                    county_code=row["county_code"])
+            report.taxonomy["municipalities"] += 1
+
+
+def _import_synonyms(path: Path, report: ImportReport) -> None:
+    data = _read_yaml(path)
+    groups = data.get("groups") if isinstance(data, dict) else None
+    if not isinstance(groups, list):
+        raise ImportFailed([_("%(file)s: expected a list under 'groups'", file=path.name)])
+    existing = {tuple(g.terms) for g in db.session.scalars(select(m.SynonymGroup))}
+    for number, group in enumerate(groups, 1):
+        if not isinstance(group, list) or len(group) < 2 or not all(isinstance(t, str) and t.strip() for t in group):
+            raise ImportFailed([_("%(file)s: group %(number)d must list at least two words",
+                                  file=path.name, number=number)])
+        terms = tuple(t.strip() for t in group)
+        if terms not in existing:
+            db.session.add(m.SynonymGroup(terms=list(terms)))
+            existing.add(terms)
+        report.taxonomy["synonyms"] += 1
+
+
+# -- entries ------------------------------------------------------------------------------
+
+def _entry_file(path: Path, data: Any) -> tuple[ContentType, list]:
+    if not isinstance(data, dict) or data.get("type") not in BY_KEY:
+        raise ImportFailed([_("%(file)s: the file must start with 'type:' and one of %(types)s",
+                              file=path.name, types=", ".join(BY_KEY))])
+    entries = data.get("entries") or []
+    if not isinstance(entries, list):
+        raise ImportFailed([_("%(file)s: expected a list under 'entries'", file=path.name)])
+    return BY_KEY[data["type"]], entries
+
+
+def _import_entries(files: list[tuple[Path, ContentType, list]], report: ImportReport) -> None:
+    vocabulary = Vocabulary.load()
+    errors: list[str] = []
+    cleaned: list[tuple[Path, ContentType, dict]] = []
+    seen: set[tuple[str, str]] = set()
+    for path, ct, raw_entries in files:
+        for index, raw in enumerate(raw_entries, 1):
+            slug = raw.get("slug") if isinstance(raw, dict) else None
+            label = slug or f"#{index}"
+            try:
+                clean = clean_entry_data(ct, raw, vocabulary)
+            except FieldError as exc:
+                errors.append(_entry_error(path, label, exc))
+                continue
+            if (ct.key, clean["slug"]) in seen:
+                errors.append(_entry_error(path, label, FieldError("slug", _("appears twice"))))
+                continue
+            seen.add((ct.key, clean["slug"]))
+            cleaned.append((path, ct, clean))
+    if errors:
+        raise ImportFailed(errors)
+
+    applied = []
+    for path, ct, clean in cleaned:
+        entry = db.session.scalars(select(ct.model).where(ct.model.slug == clean["slug"])).first()
+        before = entry_to_data(entry, ct) if entry else None
+        if entry is None:
+            entry = ct.model()
+            db.session.add(entry)
+        apply_entry_data(entry, ct, clean)
+        applied.append((path, ct, clean, entry, before))
+    db.session.flush()
+    for path, ct, clean, entry, before in applied:
+        try:
+            apply_entry_links(entry, ct, clean)
+        except FieldError as exc:
+            errors.append(_entry_error(path, clean["slug"], exc))
+    if errors:
+        raise ImportFailed(errors)
+    db.session.flush()
+    for path, ct, clean, entry, before in applied:
+        outcome = "created" if before is None else (
+            "unchanged" if before == entry_to_data(entry, ct) else "updated")
+        getattr(report, outcome)[ct.key] += 1
+        report.entries.append((ct.key, clean["slug"], outcome))
+
+
+def _entry_error(path: Path, slug: str, exc: FieldError) -> str:
+    return _("%(file)s: entry %(slug)s, field %(field)s: %(message)s",
+             file=path.name, slug=slug, field=exc.field, message=exc.message)
+
+
+def import_path(path: str | Path) -> ImportReport:
+    """Import a seed-format file or folder into the current transaction (flushed, not
+    committed). Taxonomy first, then synonyms, then entries. Raises ``ImportFailed``."""
+    report = ImportReport()
+    files = _files(Path(path))
+    by_name = {p.name: p for p in files}
+    entry_files = []
+    try:
+        if "themes.yaml" in by_name:
+            _import_themes(by_name["themes.yaml"], report)
+        _import_places(by_name.get("counties.csv"), by_name.get("municipalities.csv"), report)
+        for name, model in TAXONOMY_LISTS.items():
+            if name in by_name:
+                _import_named_list(by_name[name], model, report)
+        if "synonyms.yaml" in by_name:
+            _import_synonyms(by_name["synonyms.yaml"], report)
+        db.session.flush()
+        taxonomy_names = {"themes.yaml", "counties.csv", "municipalities.csv", "synonyms.yaml", *TAXONOMY_LISTS}
+        for file in files:
+            if file.name in taxonomy_names:
+                continue
+            if file.suffix == ".csv":
+                raise ImportFailed([_("%(file)s: unknown file; see docs/seed-format.md", file=file.name)])
+            ct, raw_entries = _entry_file(file, _read_yaml(file))
+            entry_files.append((file, ct, raw_entries))
+        _import_entries(entry_files, report)
+    except SQLAlchemyError as exc:
+        raise ImportFailed([_("The database refused the import: %(error)s", error=exc.__class__.__name__)]) from exc
+    return report
+
+
+def database_is_empty() -> bool:
+    return db.session.scalar(select(m.Theme.number).limit(1)) is None
+
+
+# -- export -------------------------------------------------------------------------------
+
+class _Dumper(yaml.SafeDumper):
+    """YAML with block scalars for multi-line texts, so files read well in a diff."""
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def _dump(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(data, handle, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _named_out(row: Any) -> dict[str, str]:
+    return {"sv": row.name_sv, "en": row.name_en} if row.name_en else {"sv": row.name_sv}
+
+
+def export_to(directory: str | Path) -> dict[str, int]:
+    """Write the whole database (every status) in the seed format; returns counts per file."""
+    root = Path(directory)
+    counts: dict[str, int] = {}
+    themes = list(db.session.scalars(select(m.Theme).order_by(m.Theme.number)))
+    _dump(root / "taxonomy" / "themes.yaml", {"themes": [
+        {"number": t.number, "name": _named_out(t),
+         "description": {"sv": t.description_sv, "en": t.description_en},
+         "packages": [{"number": p.number, "name": _named_out(p),
+                       "description": {"sv": p.description_sv, "en": p.description_en}}
+                      for p in t.packages]}
+        for t in themes]})
+    _write_csv(root / "taxonomy" / "counties.csv", ("code", "name"),
+               [(c.code, c.name) for c in db.session.scalars(select(m.County).order_by(m.County.code))])
+    _write_csv(root / "taxonomy" / "municipalities.csv", ("code", "name", "county_code", "county_name"),
+               [(mu.code, mu.name, mu.county_code, mu.county.name)
+                for mu in db.session.scalars(select(m.Municipality).order_by(m.Municipality.code))])
+    for name, model in TAXONOMY_LISTS.items():
+        rows = db.session.scalars(select(model).order_by(model.slug))
+        items = []
+        for row in rows:
+            item = {"slug": row.slug, "name": _named_out(row)}
+            if model is m.ServiceCategory and row.cpv:
+                item["cpv"] = list(row.cpv)
+            items.append(item)
+        _dump(root / "taxonomy" / name, items)
+    groups = [list(g.terms) for g in db.session.scalars(select(m.SynonymGroup).order_by(m.SynonymGroup.id))]
+    _dump(root / "search" / "synonyms.yaml", {"groups": groups})
+    for ct in CONTENT_TYPES:
+        entries = list(db.session.scalars(select(ct.model).order_by(ct.model.slug)))
+        _dump(root / "entries" / ENTRY_FILES[ct.key],
+              {"type": ct.key, "entries": [entry_to_data(e, ct) for e in entries]})
+        counts[ct.key] = len(entries)
+    return counts
+
+
+def _write_csv(path: Path, header: tuple[str, ...], rows: list[tuple]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)

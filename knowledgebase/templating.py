@@ -1,0 +1,72 @@
+"""Jinja filters and context: locale-aware formatting, Markdown, links between languages."""
+
+from __future__ import annotations
+
+import markdown as markdown_lib
+import nh3
+from flask import Flask, g, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal
+from markupsafe import Markup
+
+from knowledgebase import content_types
+from knowledgebase.i18n import LANGUAGE_NAMES, LOCALES
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote",
+    "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "hr", "abbr",
+}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown as HTML, sanitised: no scripts, no event handlers, only http(s)/mailto links,
+    and ``rel="noopener noreferrer"`` on every link."""
+    if not text:
+        return Markup("")
+    html = markdown_lib.markdown(text, extensions=["tables", "sane_lists"])
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    # Headings inside an entry sit under the page's h1 and the section's h2.
+    clean = clean.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
+    return Markup(clean)
+
+
+def other_language_url(lang: str) -> str:
+    """The current page in ``lang`` (same endpoint, same arguments)."""
+    if not request.endpoint or not request.endpoint.startswith("public."):
+        return url_for("public.home", lang=lang)
+    args = dict(request.view_args or {})
+    args["lang"] = lang
+    query = request.args.to_dict(flat=False)
+    return url_for(request.endpoint, **args, **query)
+
+
+def entry_url(entry, lang: str | None = None) -> str:
+    return url_for("public.entry_detail", type_key=entry.type, slug=entry.slug, lang=lang or g.get("lang", "sv"))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else ""
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def inject() -> dict:
+        return {
+            "lang": g.get("lang", "sv"),
+            "locales": LOCALES,
+            "language_names": LANGUAGE_NAMES,
+            "other_language_url": other_language_url,
+            "entry_url": entry_url,
+            "content_types": content_types.CONTENT_TYPES,
+            "ct_by_key": content_types.BY_KEY,
+            "route_labels": content_types.ROUTE_LABELS,
+            "financing_kind_labels": content_types.FINANCING_KIND_LABELS,
+            "law_labels": content_types.LAW_LABELS,
+        }

@@ -1,0 +1,94 @@
+"""Shared fixtures: an app with a real SQLite database and search index in a temporary folder."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from knowledgebase import create_app
+from knowledgebase.content_types import BY_KEY
+from knowledgebase.extensions import db
+from knowledgebase.services.imports import import_path
+from knowledgebase.services.serialization import Vocabulary, apply_entry_data, apply_entry_links, clean_entry_data
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_DIR = ROOT / "seed_data"
+
+
+def make_app(tmp_path: Path, **config: Any):
+    return create_app({
+        "TESTING": True,
+        "DATA_DIR": str(tmp_path / "data"),
+        "AUTO_SEED": False,
+        "SECRET_KEY": "test-secret-key-for-tests-only",
+        **config,
+    })
+
+
+@pytest.fixture
+def app(tmp_path):
+    """An app with the taxonomy loaded and no entries."""
+    app = make_app(tmp_path)
+    with app.app_context():
+        import_path(SEED_DIR / "taxonomy")
+        db.session.commit()
+    yield app
+
+
+@pytest.fixture(scope="session")
+def seeded_app(tmp_path_factory):
+    """An app with the whole seed loaded (shared by read-only tests: do not change it)."""
+    app = make_app(tmp_path_factory.mktemp("seeded"), AUTO_SEED=True)
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def seeded_client(seeded_app):
+    return seeded_app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_entry(app) -> Callable[..., Any]:
+    """Create and commit an entry: ``make_entry("enterprise", title="Test AB", status="draft")``.
+    Values are fictional; any seed-format field may be overridden."""
+
+    def factory(type_key: str, **fields: Any):
+        ct = BY_KEY[type_key]
+        number = next(_counter)
+        data = {
+            "slug": f"fiktiv-{type_key}-{number}",
+            "status": "published",
+            "title": {"sv": f"Fiktiv {type_key} {number}"},
+            "summary": {"sv": "Påhittad post för tester."},
+            "sources": [{"title": "Testdata (fiktiv)", "url": ""}],
+            "last_verified": date(2026, 1, 1),
+            **fields,
+        }
+        with app.app_context():
+            clean = clean_entry_data(ct, data, Vocabulary.load())
+            entry = ct.model()
+            db.session.add(entry)
+            apply_entry_data(entry, ct, clean)
+            db.session.flush()
+            apply_entry_links(entry, ct, clean)
+            db.session.commit()
+            return entry.id
+
+    return factory
