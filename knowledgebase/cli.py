@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 
 from knowledgebase.extensions import db
@@ -32,12 +33,14 @@ def _import(path: str, dry_run: bool = False) -> None:
 
 
 @click.command("seed")
+@with_appcontext
 def seed_command() -> None:
     """Load the starting content in seed_data/ (safe to run again: updates by slug)."""
     _import(current_app.config["SEED_DIR"])
 
 
 @click.command("import")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=True, file_okay=True))
 @click.option("--dry-run", is_flag=True, help="Check and report, but save nothing.")
 def import_command(path: str, dry_run: bool) -> None:
@@ -46,6 +49,7 @@ def import_command(path: str, dry_run: bool) -> None:
 
 
 @click.command("export")
+@with_appcontext
 @click.argument("directory", type=click.Path(file_okay=False))
 def export_command(directory: str) -> None:
     """Write every entry and the taxonomy to DIRECTORY in the seed format."""
@@ -56,9 +60,7 @@ def export_command(directory: str) -> None:
         click.echo(f"{key}: {count}")
 
 
-@click.group("search")
-def search_group() -> None:
-    """Maintain the search index."""
+search_group = AppGroup("search", help="Maintain the search index.")
 
 
 @search_group.command("rebuild")

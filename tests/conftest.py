@@ -39,6 +39,12 @@ def app(tmp_path):
     yield app
 
 
+@pytest.fixture
+def app_factory(tmp_path):
+    """Make further apps, each with its own empty database: ``app_factory("name", **config)``."""
+    return lambda name, **config: make_app(tmp_path / name, **config)
+
+
 @pytest.fixture(scope="session")
 def seeded_app(tmp_path_factory):
     """An app with the whole seed loaded (shared by read-only tests: do not change it)."""
