@@ -154,3 +154,14 @@ def test_export_then_import_into_an_empty_database_round_trips(seeded_app, app_f
     assert first_files == second_files
     for name in first_files:
         assert (first / name).read_text(encoding="utf-8") == (second / name).read_text(encoding="utf-8"), name
+
+
+def test_the_order_of_links_is_not_a_change(app, tmp_path):
+    data = yaml.safe_load(yaml.safe_dump(GOOD))
+    data["entries"][0].update(themes=[3, 1], packages=["3.1", "1.2"], municipalities=["0685", "0604"])
+    path = write(tmp_path, "enterprises.yaml", data)
+    with app.app_context():
+        import_path(path)
+        db.session.commit()
+        report = import_path(path)
+        assert report.unchanged["enterprise"] == 1, report.entries

@@ -382,10 +382,11 @@ def entry_to_data(entry: m.Entry, ct: ContentType) -> dict[str, Any]:
         data["body"] = _bitext_out(entry, "body")
     if entry.easy_read_sv:
         data["easy_read"] = entry.easy_read_sv
-    data["themes"] = [t.number for t in entry.themes]
-    data["packages"] = [p.code for p in entry.packages]
-    data["counties"] = [c.code for c in entry.counties]
-    data["municipalities"] = [mu.code for mu in entry.municipalities]
+    # Sorted, so that the order of links never counts as a change.
+    data["themes"] = sorted(t.number for t in entry.themes)
+    data["packages"] = sorted(p.code for p in entry.packages)
+    data["counties"] = sorted(c.code for c in entry.counties)
+    data["municipalities"] = sorted(mu.code for mu in entry.municipalities)
     for spec in ct.fields:
         value = _field_out(entry, spec)
         if value not in (None, "", [], {"sv": ""}):
@@ -401,7 +402,7 @@ def _field_out(entry: m.Entry, spec: Field) -> Any:
     if spec.kind == "taxonomy":
         return getattr(entry, f"{spec.name}_slug")
     if spec.kind == "taxonomy_list":
-        return [row.slug for row in getattr(entry, spec.name)]
+        return sorted(row.slug for row in getattr(entry, spec.name))
     if spec.kind == "entries":
         return sorted(row.slug for row in getattr(entry, spec.name))
     value = getattr(entry, spec.name)
