@@ -43,6 +43,9 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.setdefault("SEARCH_INDEX_DIR", str(data_dir / "search-index"))
     app.config["SEED_DIR"] = app.config["SEED_DIR"] or str(PROJECT_ROOT / "seed_data")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
+    from knowledgebase.translations import compile_catalogs
+
+    compile_catalogs(PROJECT_ROOT / "translations")
     if app.config["ENV"] == "production":
         if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
             raise RuntimeError("KB_SECRET_KEY must be set to a secret value when KB_ENV=production")

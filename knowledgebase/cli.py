@@ -89,6 +89,31 @@ def search_check() -> None:
         sys.exit(1)
 
 
+translations_group = AppGroup("translations", help="Maintain the interface catalogs in translations/.")
+
+
+@translations_group.command("update")
+def translations_update() -> None:
+    """Extract messages and merge them into the sv and en catalogs; list what is missing."""
+    from knowledgebase import PROJECT_ROOT
+    from knowledgebase.translations import extract_and_update, incomplete_messages
+
+    directory = PROJECT_ROOT / "translations"
+    extract_and_update(PROJECT_ROOT, directory)
+    for locale, messages in incomplete_messages(directory).items():
+        click.echo(f"{locale}: {len(messages)} untranslated or fuzzy")
+
+
+@translations_group.command("compile")
+def translations_compile() -> None:
+    """Compile the catalogs (the app also does this when it starts)."""
+    from knowledgebase import PROJECT_ROOT
+    from knowledgebase.translations import compile_catalogs
+
+    for path in compile_catalogs(PROJECT_ROOT / "translations", force=True):
+        click.echo(str(path.relative_to(PROJECT_ROOT)))
+
+
 def init_app(app: Flask) -> None:
-    for command in (seed_command, import_command, export_command, search_group):
+    for command in (seed_command, import_command, export_command, search_group, translations_group):
         app.cli.add_command(command)
