@@ -1,0 +1,45 @@
+"""The pages that the browser tests visit: one list that covers every template.
+
+Later features add their pages here. ``{lang}`` is replaced by sv and en; ``{enterprise}`` and
+the like by the slug of a published seeded entry of that type."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from knowledgebase import models as m
+from knowledgebase.content_types import CONTENT_TYPES
+from knowledgebase.extensions import db
+
+PUBLIC_PAGES: list[str] = [
+    "/{lang}/",
+    "/{lang}/themes/",
+    "/{lang}/themes/1",
+    "/{lang}/themes/3/1",
+    "/{lang}/counties/",
+    "/{lang}/counties/06",
+    "/{lang}/municipalities/0685",
+    *[f"/{{lang}}/{ct.path}/" for ct in CONTENT_TYPES],
+    *[f"/{{lang}}/{ct.path}/{{{ct.key}}}" for ct in CONTENT_TYPES],
+    "/{lang}/enterprises/?county=06&sort=updated",
+    "/{lang}/search?q=kooperativ",
+    "/{lang}/search?q=zzzzqqqq",
+    "/{lang}/search",
+    "/{lang}/no-such-page",
+    "/{lang}/enterprises/?theme=banana",
+]
+
+
+def sample_slugs(app) -> dict[str, str]:
+    """The first published slug of each content type (preferring one with an English text)."""
+    with app.app_context():
+        slugs = {}
+        for ct in CONTENT_TYPES:
+            query = select(ct.model.slug).where(ct.model.status == m.PUBLISHED).order_by(ct.model.slug)
+            slugs[ct.key] = db.session.scalars(query).first()
+        return slugs
+
+
+def expand(pages: list[str], app) -> list[str]:
+    slugs = sample_slugs(app)
+    return [page.format(lang=lang, **slugs) for page in pages for lang in ("sv", "en")]
