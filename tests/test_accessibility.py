@@ -98,3 +98,35 @@ def test_layout_fits_a_narrow_screen(browser_page):
             assert overflow <= 0, (path, overflow)
     finally:
         browser_page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_no_request_leaves_the_site(seeded_app, browser_page):
+    """Fonts, scripts, styles and images all come from the site itself."""
+    requested = []
+
+    def record(request) -> None:
+        requested.append(request.url)
+
+    browser_page.on("request", record)
+    try:
+        for path in expand(["/{lang}/", "/{lang}/enterprises/{enterprise}", "/{lang}/search?q=stad"], seeded_app):
+            browser_page.goto(browser_page.base_url + path)
+    finally:
+        browser_page.remove_listener("request", record)
+    outside = [url for url in requested if not url.startswith(browser_page.base_url)]
+    assert requested and not outside, outside
+
+
+def test_print_shows_the_logo_and_hides_navigation(browser_page):
+    browser_page.goto(browser_page.base_url + "/sv/glossary/")
+    browser_page.emulate_media(media="print")
+    try:
+        visible = browser_page.evaluate("""() => ({
+            logo: getComputedStyle(document.querySelector('.brand img')).display,
+            nav: getComputedStyle(document.querySelector('.main-nav')).display,
+            search: getComputedStyle(document.querySelector('.site-search')).display,
+        })""")
+    finally:
+        browser_page.emulate_media(media="screen")
+    assert visible["logo"] != "none"
+    assert visible["nav"] == "none" and visible["search"] == "none"

@@ -186,3 +186,14 @@ def related_entries(entry: m.Entry) -> dict[str, list[m.Entry]]:
             query = published_query(BY_KEY[key], EntryFilters(counties=counties)).order_by(m.Entry.title_sv)
             related[key] = list(db.session.scalars(query.limit(20)))
     return {key: items for key, items in related.items() if items}
+
+
+def easy_read_entries() -> dict[str, list[m.Entry]]:
+    """Published entries that have an easy-to-read text, grouped by type."""
+    grouped: dict[str, list[m.Entry]] = {}
+    for ct in CONTENT_TYPES:
+        query = published_query(ct).where(ct.model.easy_read_sv != "").order_by(ct.model.title_sv)
+        items = list(db.session.scalars(query))
+        if items:
+            grouped[ct.key] = items
+    return grouped
