@@ -25,6 +25,8 @@ PUBLIC_PAGES: list[str] = [
     "/{lang}/easy-read",
     "/{lang}/glossary/{glossary}/easy-read",
     "/{lang}/accessibility",
+    "/{lang}/whats-new",
+    "/{lang}/whats-new?county=08",
     "/{lang}/search?q=kooperativ",
     "/{lang}/search?q=zzzzqqqq",
     "/{lang}/search",

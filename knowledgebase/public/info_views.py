@@ -1,10 +1,13 @@
-"""Pages about the site itself: easy-to-read Swedish and the accessibility statement."""
+"""Pages about the site itself: easy-to-read Swedish, the accessibility statement, and what's new
+(a page and Atom feeds)."""
 
-from flask import abort, render_template
+from flask import Response, abort, g, render_template, url_for
+from flask_babel import gettext as _
 
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
-from knowledgebase.public import bp
+from knowledgebase.public import bp, views
 from knowledgebase.services import entries as entry_service
+from knowledgebase.services import feeds, taxonomy
 
 
 @bp.route("/easy-read")
@@ -28,3 +31,30 @@ for _ct in CONTENT_TYPES:
 @bp.route("/accessibility")
 def accessibility():
     return render_template("public/accessibility.html")
+
+
+@bp.route("/whats-new")
+def whats_new():
+    filters = views.filters_arg()
+    return render_template("public/whats_new.html", entries=feeds.recent_entries(filters, 40),
+                           filters=filters, filter_options=taxonomy.filter_options())
+
+
+@bp.route("/feed.atom")
+def feed():
+    """Atom feed of new and updated entries; ``theme``, ``county`` and ``municipality`` narrow it."""
+    filters = views.filters_arg()
+    entries = feeds.recent_entries(filters)
+    args = {key: values for key, values in filters.as_args().items() if values}
+    self_url = url_for("public.feed", _external=True, **args)
+    body = feeds.atom_feed(
+        entries,
+        feed_id=self_url,
+        title=_("Social enterprise knowledge base: what's new"),
+        self_url=self_url,
+        site_url=url_for("public.whats_new", _external=True, **args),
+        lang=g.lang,
+        entry_url=lambda entry: url_for("public.entry_detail", type_key=entry.type, slug=entry.slug, _external=True),
+        type_label=lambda entry: BY_KEY[entry.type].label,
+    )
+    return Response(body, mimetype="application/atom+xml")
