@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import os
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from knowledgebase import create_app
 from knowledgebase.content_types import BY_KEY
@@ -19,14 +23,37 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "seed_data"
 
 
+def fresh_database_url() -> str:
+    """A new empty database for one app: SQLite in the app's data folder by default, or a new
+    PostgreSQL database on the server named by ``KB_TEST_DATABASE_URL``."""
+    base = os.environ.get("KB_TEST_DATABASE_URL")
+    if not base:
+        return ""
+    url = make_url(base)
+    name = f"kbtest_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 def make_app(tmp_path: Path, **config: Any):
     return create_app({
         "TESTING": True,
+        "DATABASE_URL": fresh_database_url(),
         "DATA_DIR": str(tmp_path / "data"),
         "AUTO_SEED": False,
         "SECRET_KEY": "test-secret-key-for-tests-only",
         **config,
     })
+
+
+def close_app(app) -> None:
+    """Close the app's database connections (PostgreSQL warns about connections left open)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture
@@ -37,12 +64,21 @@ def app(tmp_path):
         import_path(SEED_DIR / "taxonomy")
         db.session.commit()
     yield app
+    close_app(app)
 
 
 @pytest.fixture
 def app_factory(tmp_path):
     """Make further apps, each with its own empty database: ``app_factory("name", **config)``."""
-    return lambda name, **config: make_app(tmp_path / name, **config)
+    made = []
+
+    def factory(name: str, **config: Any):
+        made.append(make_app(tmp_path / name, **config))
+        return made[-1]
+
+    yield factory
+    for app in made:
+        close_app(app)
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +86,7 @@ def seeded_app(tmp_path_factory):
     """An app with the whole seed loaded (shared by read-only tests: do not change it)."""
     app = make_app(tmp_path_factory.mktemp("seeded"), AUTO_SEED=True)
     yield app
+    close_app(app)
 
 
 @pytest.fixture

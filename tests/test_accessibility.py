@@ -11,6 +11,8 @@ import pytest
 from tests.browser import AXE_JS, CHROMIUM, CHROMIUM_ARGS, VNU_JAR, LiveServer, require, run_axe, run_vnu
 from tests.pages import PUBLIC_PAGES, expand
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def browser_page(seeded_app):

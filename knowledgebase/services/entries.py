@@ -4,6 +4,7 @@ Only published entries ever leave these functions."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
@@ -15,6 +16,12 @@ from knowledgebase.content_types import BY_KEY, CONTENT_TYPES, ContentType
 from knowledgebase.extensions import db
 
 SORTS = ("title", "updated")
+# The shape of each filter's values, checked before any value reaches the database.
+FILTER_SHAPES = {
+    "package": re.compile(r"^[1-3]\.[1-3]$"),
+    "county": re.compile(r"^\d{2}$"),
+    "municipality": re.compile(r"^\d{4}$"),
+}
 
 
 class BadFilter(ValueError):
@@ -69,6 +76,9 @@ def parse_filters(args: Mapping) -> EntryFilters:
         ("municipality", m.Municipality.code, filters.municipalities),
     ):
         values = [v for v in getlist(name) if v != ""]
+        for value in values:
+            if not FILTER_SHAPES[name].match(value):
+                raise BadFilter(name, value)
         known = _known(column, values)
         for value in values:
             if value not in known:
