@@ -21,6 +21,20 @@ DEFAULTS: dict[str, object] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
+    # Outgoing e-mail (confirmation requests, reminders, alerts).
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_SENDER": "Kunskapsbanken <noreply@localhost>",
+    "MAIL_TIMEOUT": 10,
+    # The public address of the site, for links in e-mails sent from the command line.
+    "BASE_URL": "http://127.0.0.1:5000",
+    # Link checker: parallel requests and seconds per request.
+    "LINKCHECK_CONCURRENCY": 8,
+    "LINKCHECK_TIMEOUT": 10,
 }
 
 DEFAULT_SECRET_KEY = DEFAULTS["SECRET_KEY"]
