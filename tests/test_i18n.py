@@ -24,3 +24,35 @@ def test_dates_follow_the_locale(client, make_entry):
     make_entry("research", slug="fiktiv-datum", last_verified=date(2026, 3, 5))
     assert "5 mars 2026" in client.get("/sv/research/fiktiv-datum").get_data(as_text=True)
     assert "March 5, 2026" in client.get("/en/research/fiktiv-datum").get_data(as_text=True)
+
+
+def test_catalogs_are_complete():
+    """Every message has a Swedish and an English translation, none of them fuzzy."""
+    from knowledgebase import PROJECT_ROOT
+    from knowledgebase.translations import incomplete_messages
+
+    assert incomplete_messages(PROJECT_ROOT / "translations") == {}
+
+
+def test_catalogs_cover_every_message_in_the_code(tmp_path):
+    """Extracting the messages again finds nothing that the catalogs lack."""
+    from babel.messages.frontend import CommandLineInterface
+    from babel.messages.pofile import read_po
+
+    from knowledgebase import PROJECT_ROOT
+
+    pot = tmp_path / "messages.pot"
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "_l",
+                                "--no-location", "-o", str(pot), str(PROJECT_ROOT)])
+    with pot.open("rb") as handle:
+        wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    with (PROJECT_ROOT / "translations" / "sv" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        have = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle, locale="sv") if m.id}
+    assert wanted - have == set()
+
+
+def test_swedish_interface(seeded_client):
+    html = seeded_client.get("/sv/").get_data(as_text=True)
+    assert "Till innehållet" in html and "Sök" in html
+    html = seeded_client.get("/en/").get_data(as_text=True)
+    assert "Skip to content" in html
