@@ -22,6 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     configure(app, config)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_templating(app)
@@ -63,11 +64,19 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
 
 
+def register_security(app: Flask) -> None:
+    from knowledgebase import security
+
+    security.init_app(app)
+
+
 def register_blueprints(app: Flask) -> None:
-    from knowledgebase import api, public
+    from knowledgebase import admin, api, auth, public
 
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
     app.add_url_rule("/", "root", public.views.root)
 
 

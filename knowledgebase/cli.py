@@ -115,5 +115,7 @@ def translations_compile() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (seed_command, import_command, export_command, search_group, translations_group):
+    from knowledgebase.cli_users import users_group
+
+    for command in (seed_command, import_command, export_command, search_group, translations_group, users_group):
         app.cli.add_command(command)

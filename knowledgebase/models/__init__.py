@@ -24,3 +24,6 @@ from knowledgebase.models.taxonomy import (  # noqa: F401
     TargetGroup,
     Theme,
 )
+from knowledgebase.models.accounts import ROLES, AuditEvent, User  # noqa: F401
+from knowledgebase.models.curation import Revision, Suggestion  # noqa: F401
+from knowledgebase.models.search_queue import SearchQueueItem  # noqa: F401

@@ -21,4 +21,4 @@ def add_lang(endpoint, values) -> None:
         values["lang"] = g.get("lang", "sv")
 
 
-from knowledgebase.public import info_views, search_views, views  # noqa: E402,F401  (register routes on bp)
+from knowledgebase.public import info_views, search_views, suggest_views, views  # noqa: E402,F401  (register routes on bp)

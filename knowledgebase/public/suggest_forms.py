@@ -1,0 +1,56 @@
+"""The public suggestion form: a correction of an entry, or a new social enterprise."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField, URLField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from knowledgebase.services.serialization import EMAIL_RE, URL_RE
+from knowledgebase.services.suggestions import CORRECTION_FIELDS, LIMITS
+
+REQUIRED = _l("Fill in this field.")
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class SuggestionForm(FlaskForm):
+    """Fields of both kinds; the view drops those the chosen kind does not use."""
+
+    # Corrections.
+    field = SelectField(_l("What is wrong?"), choices=options(CORRECTION_FIELDS.items()), default="other")
+    proposed = TextAreaField(_l("The right text, if you know it (optional)"),
+                             [Optional(), Length(max=LIMITS["proposed"])], render_kw={"rows": 5})
+    # New enterprises.
+    name = StringField(_l("Name of the enterprise"), [InputRequired(message=REQUIRED), Length(max=LIMITS["name"])])
+    website = URLField(_l("Website (optional)"), [Optional(), Length(max=LIMITS["website"]), Regexp(
+        URL_RE, message=_l("Enter a web address that starts with https:// or http://."))])
+    org_number = StringField(_l("Organisation number (optional)"), [Optional(), Length(max=LIMITS["org_number"])])
+    municipality = SelectField(_l("Municipality (optional)"), choices=[], default="")
+    # Both.
+    message = TextAreaField(_l("Your message"), [InputRequired(message=REQUIRED), Length(max=LIMITS["message"])],
+                            render_kw={"rows": 6})
+    sender_name = StringField(_l("Your name (optional)"), [Optional(), Length(max=LIMITS["sender_name"])],
+                              render_kw={"autocomplete": "name"})
+    sender_email = EmailField(_l("Your e-mail (optional)"), [Optional(), Length(max=LIMITS["sender_email"]), Regexp(
+        EMAIL_RE, message=_l("Enter an e-mail address like name@example.se."))],
+        description=_l("Only the advisers see it, if they need to ask you something."),
+        render_kw={"autocomplete": "email"})
+    # A trap for robots: hidden from people, so anything typed here marks a robot.
+    homepage = StringField(_l("Leave this field empty"), [Optional(), Length(max=200)],
+                           render_kw={"autocomplete": "off", "tabindex": "-1"})
+    submit = SubmitField(_l("Send the suggestion"))
+
+    CORRECTION_ONLY = ("field", "proposed")
+    ENTERPRISE_ONLY = ("name", "website", "org_number", "municipality")
+
+    def use_kind(self, kind: str) -> None:
+        """Remove the fields the other kind of suggestion needs."""
+        for name in self.ENTERPRISE_ONLY if kind == "correction" else self.CORRECTION_ONLY:
+            delattr(self, name)
+        self.message.label.text = (_l("What is wrong, and how should it read?") if kind == "correction"
+                                   else _l("What does the enterprise do, and where?"))

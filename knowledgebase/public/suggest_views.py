@@ -1,0 +1,76 @@
+"""Suggestions from readers, without an account: "suggest a correction" on every entry and
+"suggest a social enterprise". Protected by CSRF, a honeypot and a rate limit."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_limiter import RequestLimit
+
+from knowledgebase import models as m
+from knowledgebase.content_types import BY_KEY
+from knowledgebase.extensions import db, limiter
+from knowledgebase.public import bp
+from knowledgebase.public.suggest_forms import SuggestionForm, options
+from knowledgebase.services import entries as entry_service
+from knowledgebase.services import suggestions, taxonomy
+
+
+def _entry_arg() -> m.Entry | None:
+    """The published entry a correction is about (``?type=…&slug=…``), or None."""
+    type_key, slug = request.args.get("type", ""), request.args.get("slug", "")
+    if not type_key and not slug:
+        return None
+    ct = BY_KEY.get(type_key)
+    entry = entry_service.get_published(ct, slug) if ct and slug else None
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def _form(entry: m.Entry | None) -> SuggestionForm:
+    form = SuggestionForm()
+    form.use_kind("correction" if entry else "enterprise")
+    if entry is None:
+        form.municipality.choices = options([("", _("– Choose –"))] + [
+            (mu.code, f"{mu.name} ({county.name})")
+            for county in taxonomy.region_counties() for mu in county.municipalities])
+    return form
+
+
+def _too_many(limit: RequestLimit) -> Response:
+    minutes = max(1, math.ceil((limit.reset_at - time.time()) / 60))
+    entry = _entry_arg()
+    message = _("You have sent many suggestions in a short time. Wait %(minutes)d minutes and try again.",
+                minutes=minutes)
+    response = current_app.make_response((render_template(
+        "public/suggest.html", form=_form(entry), entry=entry, error=message), 429))
+    response.headers["Retry-After"] = str(minutes * 60)
+    return response
+
+
+@bp.route("/suggest", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SUGGEST_LIMIT"], methods=["POST"], on_breach=_too_many)
+def suggest():
+    entry = _entry_arg()
+    form = _form(entry)
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("public/suggest.html", form=form, entry=entry), status
+    if not form.homepage.data:
+        values = {name: form[name].data or "" for name in form._fields
+                  if name not in ("csrf_token", "homepage", "submit", "municipality")}
+        if entry is None:
+            values["municipality_code"] = form.municipality.data or ""
+        suggestions.create_suggestion("correction" if entry else "enterprise", g.lang, entry, **values)
+        db.session.commit()
+    # A robot that filled the trap gets the same answer, and nothing is saved.
+    return redirect(url_for("public.suggest_thanks"))
+
+
+@bp.route("/suggest/thanks")
+def suggest_thanks():
+    return render_template("public/suggest.html", form=None, entry=None, sent=True)

@@ -1,0 +1,189 @@
+"""Helpers for the curation tests (accounts, admin, workflow, security): apps with CSRF
+off unless asked, users, logging in, entries in any status, and an HTML checker for
+inert markup. Names, addresses and passwords here are fictional."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from knowledgebase import models as m
+from knowledgebase.admin.entry_forms import form_values
+from knowledgebase.content_types import BY_KEY
+from knowledgebase.extensions import db
+from knowledgebase.services import accounts
+from knowledgebase.services.imports import import_path
+from knowledgebase.services.revisions import current_data
+from knowledgebase.services.serialization import Vocabulary, apply_entry_data, apply_entry_links, clean_entry_data
+from tests.conftest import SEED_DIR, close_app, make_app
+
+PASSWORD = "gröna äpplen under eken"
+ROLES = ("contributor", "adviser", "admin")
+_numbers = itertools.count(1)
+
+
+def make_curation_app(path: Path, **config: Any):
+    """An app with the taxonomy loaded; CSRF is off unless ``WTF_CSRF_ENABLED=True``."""
+    app = make_app(path, **{"WTF_CSRF_ENABLED": False, **config})
+    with app.app_context():
+        import_path(SEED_DIR / "taxonomy")
+        db.session.commit()
+    return app
+
+
+def app_fixture(name: str = "capp", **config: Any):
+    """A fixture (named ``name``) giving a fresh app per test: ``capp = app_fixture()``."""
+    @pytest.fixture(name=name)
+    def fixture(tmp_path):
+        app = make_curation_app(tmp_path, **config)
+        yield app
+        close_app(app)
+    return fixture
+
+
+def add_user(app, role: str, email: str | None = None, password: str = PASSWORD) -> str:
+    """Create an account and return its e-mail."""
+    email = email or f"{role}{next(_numbers)}@exempel.se"
+    with app.app_context():
+        accounts.create_user(email, password, role, name=f"Fiktiv {role}")
+        db.session.commit()
+    return email
+
+
+def login(client, email: str, password: str = PASSWORD, **kwargs: Any):
+    return client.post("/auth/login", data={"email": email, "password": password}, **kwargs)
+
+
+def logged_in_client(app, role: str):
+    client = app.test_client()
+    response = login(client, add_user(app, role))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def add_entry(app, type_key: str = "enterprise", status: str = "draft", **fields: Any) -> int:
+    """Create and commit an entry in any status (no revision, as if seeded)."""
+    ct = BY_KEY[type_key]
+    number = next(_numbers)
+    data = {
+        "slug": f"fiktiv-{type_key}-{number}",
+        "status": status,
+        "title": {"sv": f"Fiktiv {type_key} {number}"},
+        "summary": {"sv": "Påhittad post för tester."},
+        "sources": [{"title": "Testdata (fiktiv)", "url": ""}],
+        "last_verified": date(2026, 1, 1),
+        **fields,
+    }
+    with app.app_context():
+        clean = clean_entry_data(ct, data, Vocabulary.load())
+        entry = ct.model()
+        db.session.add(entry)
+        apply_entry_data(entry, ct, clean)
+        db.session.flush()
+        apply_entry_links(entry, ct, clean)
+        db.session.commit()
+        return entry.id
+
+
+def edit_payload(app, entry_id: int, **changes: Any) -> dict[str, Any]:
+    """The edit form's fields for an entry as it is now, with ``changes`` applied."""
+    with app.app_context():
+        entry = db.session.get(m.Entry, entry_id)
+        values = form_values(BY_KEY[entry.type], current_data(entry))
+        values["version"] = str(entry.version)
+    values.update(changes)
+    return {key: value for key, value in values.items() if value not in (None, [])}
+
+
+def entry_state(app, entry_id: int) -> m.Entry | None:
+    with app.app_context():
+        entry = db.session.get(m.Entry, entry_id)
+        if entry is not None:
+            db.session.expunge(entry)
+        return entry
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+# -- checking that markup is inert and accessible -----------------------------------------
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.scripts_with_body: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and data.strip():
+            self.scripts_with_body.append(data)
+
+
+def parse(html: str) -> _Collector:
+    collector = _Collector()
+    collector.feed(html)
+    return collector
+
+
+DANGEROUS_TAGS = {"iframe", "object", "embed", "base", "frame", "frameset", "applet", "math", "svg"}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "poster", "background"}
+
+
+def inert_problems(html: str) -> list[str]:
+    """Everything in ``html`` that could run script: inline scripts, scripts from elsewhere,
+    event handlers, javascript:/data: URLs, dangerous elements, meta refresh."""
+    page = parse(html)
+    problems = [f"inline script {body[:40]!r}" for body in page.scripts_with_body]
+    for tag, attrs in page.tags:
+        if tag == "script" and not attrs.get("src", "").startswith("/static/"):
+            problems.append(f"script {attrs}")
+        if tag in DANGEROUS_TAGS:
+            problems.append(f"<{tag}>")
+        if tag == "meta" and attrs.get("http-equiv", "").lower() == "refresh":
+            problems.append("meta refresh")
+        for name, value in attrs.items():
+            if name.startswith("on"):
+                problems.append(f"<{tag} {name}>")
+            if name == "style":
+                problems.append(f"<{tag} style>")
+            squeezed = re.sub(r"[\s\x00-\x1f]", "", value).lower()
+            if name in URL_ATTRIBUTES and squeezed.startswith(("javascript:", "data:", "vbscript:")):
+                problems.append(f"<{tag} {name}={value!r}>")
+    return problems
+
+
+def accessibility_problems(html: str) -> list[str]:
+    """One h1, headings that never skip a level, and a label for every input."""
+    page = parse(html)
+    problems = []
+    levels = [int(tag[1]) for tag, _attrs in page.tags if re.fullmatch(r"h[1-6]", tag)]
+    if levels.count(1) != 1:
+        problems.append(f"{levels.count(1)} h1 elements")
+    for before, after in zip(levels, levels[1:]):
+        if after > before + 1:
+            problems.append(f"heading h{before} followed by h{after}")
+    labelled = {attrs.get("for") for tag, attrs in page.tags if tag == "label"}
+    for tag, attrs in page.tags:
+        if tag in ("input", "select", "textarea") and attrs.get("type") not in ("hidden", "submit", "button"):
+            if attrs.get("id") not in labelled and "aria-label" not in attrs:
+                problems.append(f"unlabelled <{tag} name={attrs.get('name')}>")
+    return problems

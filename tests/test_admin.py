@@ -1,0 +1,499 @@
+"""The editorial area: who may do what (a permission matrix over every route and action),
+the generic entry forms for every content type, previews, error summaries and markup."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import yaml
+
+from knowledgebase import models as m
+from knowledgebase.content_types import CONTENT_TYPES
+from knowledgebase.extensions import db
+from knowledgebase.services import revisions, suggestions
+from tests.conftest import close_app
+from tests.curation_support import (
+    PASSWORD,
+    accessibility_problems,
+    add_entry,
+    add_user,
+    app_fixture,
+    csrf_token,
+    edit_payload,
+    entry_state,
+    logged_in_client,
+    make_curation_app,
+)
+
+capp = app_fixture()
+
+# -- the permission matrix ----------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    """One admin route or action: how to set it up, and the answer per role."""
+
+    name: str
+    method: str
+    path: Callable[[Any, dict], str]
+    setup: Callable[[Any], dict] = lambda app: {}
+    data: Callable[[Any, dict], dict] = lambda app, ids: {}
+    # Expected status for contributor, adviser, admin (anonymous is always sent to log in).
+    expected: tuple[int, int, int] = (200, 200, 200)
+
+
+def _entry(status: str) -> Callable[[Any], dict]:
+    return lambda app: {"entry": add_entry(app, status=status)}
+
+
+def _with_revisions(status: str) -> Callable[[Any], dict]:
+    def setup(app) -> dict:
+        entry_id = add_entry(app, status=status)
+        with app.app_context():
+            entry = db.session.get(m.Entry, entry_id)
+            first = revisions.record_revision(entry, None, "edit", author="test")
+            entry.summary_sv = "Ändrad sammanfattning."
+            db.session.flush()
+            revisions.record_revision(entry, None, "edit", author="test")
+            db.session.commit()
+            return {"entry": entry_id, "revision": first.id}
+    return setup
+
+
+def _suggestion(app) -> dict:
+    entry_id = add_entry(app, status="published")
+    with app.app_context():
+        suggestion = suggestions.create_suggestion(
+            "correction", "sv", db.session.get(m.Entry, entry_id), field="summary", message="Fel år.")
+        db.session.commit()
+        return {"entry": entry_id, "suggestion": suggestion.id}
+
+
+def _user(app) -> dict:
+    email = add_user(app, "contributor")
+    with app.app_context():
+        return {"user": db.session.scalar(db.select(m.User.id).where(m.User.email == email))}
+
+
+def _disabled_user(app) -> dict:
+    ids = _user(app)
+    with app.app_context():
+        db.session.get(m.User, ids["user"]).active = False
+        db.session.commit()
+    return ids
+
+
+def _version(app, ids) -> dict:
+    return {"version": str(entry_state(app, ids["entry"]).version)}
+
+
+def _upload(app, ids) -> dict:
+    text = yaml.safe_dump({"type": "glossary", "entries": [
+        {"slug": "fiktiv-uppladdning", "status": "draft", "title": "Fiktiv", "summary": "Påhittad."}]})
+    return {"file": (io.BytesIO(text.encode()), "glossary.yaml")}
+
+
+_numbers = itertools.count(1)
+NEW_ENTRY = {"title_sv": "Fiktivt företag", "slug": "fiktivt-foretag-matris", "summary_sv": "Påhittat."}
+CASES = [
+    Case("dashboard", "GET", lambda app, ids: "/admin/"),
+    Case("entry list", "GET", lambda app, ids: "/admin/entries/?status=draft"),
+    Case("choose type", "GET", lambda app, ids: "/admin/entries/new"),
+    Case("new form", "GET", lambda app, ids: "/admin/entries/new/enterprise"),
+    Case("create", "POST", lambda app, ids: "/admin/entries/new/enterprise",
+         data=lambda app, ids: dict(NEW_ENTRY, slug=f"fiktiv-matris-{next(_numbers)}"),
+         expected=(302, 302, 302)),
+    Case("review page", "GET", lambda app, ids: f"/admin/entries/{ids['entry']}", _entry("review")),
+    Case("edit draft form", "GET", lambda app, ids: f"/admin/entries/{ids['entry']}/edit", _entry("draft")),
+    Case("edit published form", "GET", lambda app, ids: f"/admin/entries/{ids['entry']}/edit", _entry("published"),
+         expected=(403, 200, 200)),
+    Case("save draft", "POST", lambda app, ids: f"/admin/entries/{ids['entry']}/edit", _entry("draft"),
+         data=lambda app, ids: edit_payload(app, ids["entry"], summary_sv="Ny text."), expected=(302, 302, 302)),
+    Case("save published", "POST", lambda app, ids: f"/admin/entries/{ids['entry']}/edit", _entry("published"),
+         data=lambda app, ids: edit_payload(app, ids["entry"], summary_sv="Ny text."), expected=(403, 302, 302)),
+    Case("send for review", "POST", lambda app, ids: f"/admin/entries/{ids['entry']}/status", _entry("draft"),
+         data=lambda app, ids: {"action": "submit", **_version(app, ids)}, expected=(302, 302, 302)),
+    Case("back to draft", "POST", lambda app, ids: f"/admin/entries/{ids['entry']}/status", _entry("review"),
+         data=lambda app, ids: {"action": "return", **_version(app, ids)}, expected=(302, 302, 302)),
+    Case("publish", "POST", lambda app, ids: f"/admin/entries/{ids['entry']}/status", _entry("review"),
+         data=lambda app, ids: {"action": "publish", **_version(app, ids)}, expected=(403, 302, 302)),
+    Case("unpublish", "POST", lambda app, ids: f"/admin/entries/{ids['entry']}/status", _entry("published"),
+         data=lambda app, ids: {"action": "unpublish", **_version(app, ids)}, expected=(403, 302, 302)),
+    Case("archive", "POST", lambda app, ids: f"/admin/entries/{ids['entry']}/status", _entry("published"),
+         data=lambda app, ids: {"action": "archive", **_version(app, ids)}, expected=(403, 302, 302)),
+    Case("take out of archive", "POST", lambda app, ids: f"/admin/entries/{ids['entry']}/status", _entry("archived"),
+         data=lambda app, ids: {"action": "reopen", **_version(app, ids)}, expected=(403, 302, 302)),
+    Case("verify", "POST", lambda app, ids: f"/admin/entries/{ids['entry']}/verify", _entry("published"),
+         data=_version, expected=(403, 302, 302)),
+    Case("delete page", "GET", lambda app, ids: f"/admin/entries/{ids['entry']}/delete", _entry("draft"),
+         expected=(403, 403, 200)),
+    Case("delete", "POST", lambda app, ids: f"/admin/entries/{ids['entry']}/delete", _entry("draft"),
+         data=_version, expected=(403, 403, 302)),
+    Case("history", "GET", lambda app, ids: f"/admin/entries/{ids['entry']}/history", _with_revisions("published")),
+    Case("compare", "GET", lambda app, ids: f"/admin/entries/{ids['entry']}/compare?a={ids['revision']}&b=current",
+         _with_revisions("published")),
+    Case("restore in a draft", "POST",
+         lambda app, ids: f"/admin/entries/{ids['entry']}/revisions/{ids['revision']}/restore",
+         _with_revisions("draft"), data=_version, expected=(302, 302, 302)),
+    Case("restore in a published entry", "POST",
+         lambda app, ids: f"/admin/entries/{ids['entry']}/revisions/{ids['revision']}/restore",
+         _with_revisions("published"), data=_version, expected=(403, 302, 302)),
+    Case("suggestion queue", "GET", lambda app, ids: "/admin/suggestions/", expected=(403, 200, 200)),
+    Case("suggestion", "GET", lambda app, ids: f"/admin/suggestions/{ids['suggestion']}", _suggestion,
+         expected=(403, 200, 200)),
+    Case("accept suggestion (form)", "GET",
+         lambda app, ids: f"/admin/entries/{ids['entry']}/edit?suggestion={ids['suggestion']}", _suggestion,
+         expected=(403, 200, 200)),
+    Case("reject suggestion", "POST", lambda app, ids: f"/admin/suggestions/{ids['suggestion']}/reject", _suggestion,
+         data=lambda app, ids: {"note": "Stämmer redan."}, expected=(403, 302, 302)),
+    Case("import page", "GET", lambda app, ids: "/admin/import", expected=(403, 200, 200)),
+    Case("import dry run", "POST", lambda app, ids: "/admin/import", data=_upload, expected=(403, 200, 200)),
+    Case("import apply", "POST", lambda app, ids: "/admin/import/apply", data=lambda app, ids: {"token": "0" * 32},
+         expected=(403, 302, 302)),
+    Case("export", "GET", lambda app, ids: "/admin/export.zip", expected=(403, 200, 200)),
+    Case("accounts", "GET", lambda app, ids: "/admin/users/", expected=(403, 403, 200)),
+    Case("create account", "POST", lambda app, ids: "/admin/users/",
+         data=lambda app, ids: {"email": f"ny{next(_numbers)}@exempel.se", "role": "contributor",
+                                "password": "blå stolar på taket"}, expected=(403, 403, 302)),
+    Case("change role", "POST", lambda app, ids: f"/admin/users/{ids['user']}/role", _user,
+         data=lambda app, ids: {"role": "adviser"}, expected=(403, 403, 302)),
+    Case("disable account", "POST", lambda app, ids: f"/admin/users/{ids['user']}/disable", _user,
+         expected=(403, 403, 302)),
+    Case("enable account", "POST", lambda app, ids: f"/admin/users/{ids['user']}/enable", _disabled_user,
+         expected=(403, 403, 302)),
+    Case("audit log", "GET", lambda app, ids: "/admin/audit/?action=login", expected=(403, 403, 200)),
+]
+
+
+@pytest.fixture(scope="module")
+def matrix_app(tmp_path_factory):
+    app = make_curation_app(tmp_path_factory.mktemp("matrix"))
+    clients = {role: logged_in_client(app, role) for role in ("contributor", "adviser", "admin")}
+    clients["anonymous"] = app.test_client()
+    yield app, clients
+    close_app(app)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "contributor", "adviser", "admin"])
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_permission_matrix(matrix_app, case: Case, role: str):
+    app, clients = matrix_app
+    ids = case.setup(app)
+    version_before = entry_state(app, ids["entry"]).version if "entry" in ids else None
+    kwargs = {"data": case.data(app, ids)} if case.method == "POST" else {}
+    if "file" in kwargs.get("data", {}):
+        kwargs["content_type"] = "multipart/form-data"
+    response = clients[role].open(case.path(app, ids), method=case.method, **kwargs)
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/auth/login")
+        return
+    expected = case.expected[("contributor", "adviser", "admin").index(role)]
+    assert response.status_code == expected, response.get_data(as_text=True)[:2000]
+    if expected == 403 and "entry" in ids:
+        entry = entry_state(app, ids["entry"])
+        assert entry is not None and entry.version == version_before, "a refused action changed the entry"
+
+
+def test_matrix_covers_every_admin_route(matrix_app):
+    """Every route of the admin blueprint is in the table."""
+    app, _clients = matrix_app
+    covered = {
+        "admin.dashboard", "admin.entries", "admin.entry_types", "admin.entry_new", "admin.entry_detail",
+        "admin.entry_edit", "admin.entry_transition", "admin.entry_verify", "admin.entry_delete",
+        "admin.entry_history", "admin.entry_compare", "admin.revision_restore", "admin.suggestion_list",
+        "admin.suggestion_detail", "admin.suggestion_reject", "admin.import_upload", "admin.import_apply",
+        "admin.export_zip", "admin.users", "admin.user_role", "admin.user_disable", "admin.user_enable",
+        "admin.audit_log",
+    }
+    routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")}
+    assert routes == covered
+
+
+# -- forms for every content type ---------------------------------------------------------
+
+MINIMAL = {
+    "enterprise": {"org_number": "556016-0680", "website": "https://exempel.se", "reserved_contracts": "yes",
+                   "employees": "12", "memberships": "Coompanion\nFiktiva nätverket", "services": ["catering-cafe"]},
+    "example": {"year": "2024", "results_sv": "Fler jobb.", "procurement_route": "reserved",
+                "enterprises": ["lankat-foretag"]},
+    "research": {"authors": "Fiktiv, A.\nPåhittad, B.", "year": "2023", "url": "https://exempel.se/rapport"},
+    "financing": {"provider": "Fiktiva fonden", "kind": "grant", "eligibility_sv": "Alla."},
+    "procurement": {"law": "LOU", "law_references": "LOU 4 kap. 18 § | 2016:1145 | 4 | 18"},
+    "advice": {"organisation": "Fiktiv rådgivning", "email": "rad@exempel.se", "phone": "036-12 34 56"},
+    "network": {"members_sv": "Alla fiktiva.", "website": "https://exempel.se/natverk"},
+    "glossary": {"abbreviation": "FT", "related": ["lankad-term"]},
+}
+
+
+@pytest.mark.parametrize("ct", CONTENT_TYPES, ids=[ct.key for ct in CONTENT_TYPES])
+def test_every_content_type_has_a_working_form(capp, ct):
+    client = logged_in_client(capp, "contributor")
+    add_entry(capp, "enterprise", slug="lankat-foretag")
+    add_entry(capp, "glossary", slug="lankad-term")
+    page = client.get(f"/admin/entries/new/{ct.key}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert accessibility_problems(html) == []
+    for field in ct.fields:
+        assert f'name="{field.name}' in html, field.name
+    data = {"title_sv": f"Fiktiv {ct.key}", "slug": f"fiktiv-{ct.key}", "summary_sv": "Påhittad.",
+            "themes": ["1"], "municipalities": ["0680"], "sources": "Fiktiv källa | https://exempel.se/k",
+            **MINIMAL[ct.key]}
+    response = client.post(f"/admin/entries/new/{ct.key}", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with capp.app_context():
+        entry = db.session.scalar(db.select(ct.model).where(ct.model.slug == f"fiktiv-{ct.key}"))
+        assert entry.status == "draft" and entry.title_sv == f"Fiktiv {ct.key}"
+        assert [mu.code for mu in entry.municipalities] == ["0680"]
+        assert [(s.title, s.url) for s in entry.sources] == [("Fiktiv källa", "https://exempel.se/k")]
+        for field in ct.fields:
+            if field.kind == "entries":
+                assert len(getattr(entry, field.name)) == 1
+        history = revisions.history(entry.id)
+        assert [r.action for r in history] == ["create"]
+        assert history[0].data["title"] == {"sv": f"Fiktiv {ct.key}"}
+        entry_id = entry.id
+    # The edit form shows what was saved, and saving it unchanged adds no revision.
+    edit = client.get(f"/admin/entries/{entry_id}/edit").get_data(as_text=True)
+    assert "Fiktiv källa | https://exempel.se/k" in edit
+    version = entry_state(capp, entry_id).version
+    response = client.post(f"/admin/entries/{entry_id}/edit", data=edit_payload(capp, entry_id))
+    assert response.status_code == 302
+    assert entry_state(capp, entry_id).version == version
+    with capp.app_context():
+        assert len(revisions.history(entry_id)) == 1
+
+
+def test_form_fields_keep_their_values_through_an_edit(capp):
+    client = logged_in_client(capp, "adviser")
+    entry_id = add_entry(capp, "enterprise", status="published", org_number="556016-0680", website="https://a.se",
+                         reserved_contracts=False, memberships=["A", "B"], services=["catering-cafe"],
+                         body={"sv": "**Fet** text", "en": "Bold"})
+    payload = edit_payload(capp, entry_id, phone="036-123 45")
+    assert payload["reserved_contracts"] == "no" and payload["memberships"] == "A\nB"
+    assert client.post(f"/admin/entries/{entry_id}/edit", data=payload).status_code == 302
+    with capp.app_context():
+        entry = db.session.get(m.Enterprise, entry_id)
+        assert entry.phone == "036-123 45"
+        assert entry.reserved_contracts is False and entry.memberships == ["A", "B"]
+        assert entry.body_en == "Bold" and [s.slug for s in entry.services] == ["catering-cafe"]
+        diff = revisions.history(entry_id)[0]
+        assert diff.action == "edit" and diff.data["phone"] == "036-123 45"
+
+
+def test_validation_errors_are_summarised_and_typing_is_kept(capp):
+    client = logged_in_client(capp, "adviser")
+    response = client.post("/admin/entries/new/enterprise", data={
+        "title_sv": "", "slug": "Inte En Slug", "summary_sv": "Min sammanfattning som ska finnas kvar",
+        "website": "javascript:alert(1)", "employees": "många", "org_number": "123"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    summary = html[html.index('class="error-summary"'):html.index("</div>", html.index('class="error-summary"'))]
+    assert 'role="alert"' in html[html.index('class="error-summary"') - 200:html.index('class="error-summary"') + 200]
+    for field_id in ("title_sv", "slug", "website", "employees", "org_number"):
+        assert f'href="#{field_id}"' in summary
+        assert f'id="{field_id}-error"' in html
+    assert "Min sammanfattning som ska finnas kvar" in html
+    assert 'value="många"' in html
+    assert accessibility_problems(html) == []
+    with capp.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(m.Entry)) == 0
+
+
+def test_service_errors_point_at_the_field(capp):
+    """What only the shared validation knows (a taken slug) still lands on the field."""
+    client = logged_in_client(capp, "adviser")
+    add_entry(capp, "enterprise", slug="upptagen")
+    response = client.post("/admin/entries/new/enterprise",
+                           data={"title_sv": "Ny", "slug": "upptagen", "summary_sv": "Ny."})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'href="#slug"' in html and 'id="slug-error"' in html
+
+
+def test_preview_renders_sanitised_markdown_without_saving(capp):
+    client = logged_in_client(capp, "adviser")
+    response = client.post("/admin/entries/new/example", data={
+        "title_sv": "Fiktivt exempel", "slug": "fiktivt-exempel", "summary_sv": "Påhittat.",
+        "body_sv": "Det **fungerade**. [Läs](https://exempel.se) <script>alert(1)</script>",
+        "results_sv": "- ett\n- två", "preview": "Preview"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<strong>fungerade</strong>" in html
+    assert '<a href="https://exempel.se" rel="noopener noreferrer">Läs</a>' in html
+    assert "<li>ett</li>" in html
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # still in the textarea, as typed
+    with capp.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(m.Entry)) == 0
+
+
+def test_municipalities_are_grouped_by_county_and_filterable_without_javascript(capp):
+    client = logged_in_client(capp, "adviser")
+    html = client.get("/admin/entries/new/enterprise").get_data(as_text=True)
+    start = html.index('<fieldset class="field checkbox-group" id="municipalities"')
+    block = html[start:html.index('id="section-sources"')]
+    assert "data-filterable" in block[:300]
+    assert '<fieldset class="choice-group">\n        <legend>Jönköpings län</legend>' in block
+    assert block.count('type="checkbox"') == 290 and 'value="0680"' in block
+    assert '<script src="/static/js/admin.js" defer></script>' in html
+
+
+def test_admin_pages_are_accessible(capp):
+    client = logged_in_client(capp, "admin")
+    entry_id = add_entry(capp, "example", status="published")
+    assert client.post(f"/admin/entries/{entry_id}/edit",
+                       data=edit_payload(capp, entry_id, summary_sv="Ny.")).status_code == 302
+    pages = ["/admin/", "/admin/entries/", "/admin/entries/new", f"/admin/entries/{entry_id}",
+             f"/admin/entries/{entry_id}/edit", f"/admin/entries/{entry_id}/history",
+             f"/admin/entries/{entry_id}/compare", f"/admin/entries/{entry_id}/delete", "/admin/suggestions/",
+             "/admin/users/", "/admin/audit/", "/admin/import", "/auth/password"]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert accessibility_problems(response.get_data(as_text=True)) == [], path
+    anonymous = capp.test_client()
+    assert accessibility_problems(anonymous.get("/auth/login").get_data(as_text=True)) == []
+    slug = entry_state(capp, entry_id).slug
+    for path in ("/sv/suggest", f"/en/suggest?type=example&slug={slug}", "/sv/suggest/thanks"):
+        assert accessibility_problems(anonymous.get(path).get_data(as_text=True)) == [], path
+    invalid = anonymous.post("/sv/suggest", data={"name": "", "message": ""}).get_data(as_text=True)
+    assert 'role="alert"' in invalid and accessibility_problems(invalid) == []
+
+
+def test_dashboard_lists_what_needs_attention(capp):
+    adviser = logged_in_client(capp, "adviser")
+    mine = adviser.post("/admin/entries/new/glossary",
+                        data={"title_sv": "Min fiktiva term", "slug": "min-term", "summary_sv": "P."})
+    assert mine.status_code == 302
+    add_entry(capp, "research", status="review", title={"sv": "Granskas fiktivt"})
+    add_entry(capp, "research", status="published", title={"sv": "Gammal fiktiv"}, last_verified="2020-01-01")
+    add_entry(capp, "research", status="published", title={"sv": "Aldrig verifierad"}, last_verified=None)
+    with capp.app_context():
+        entry = db.session.scalar(db.select(m.Entry).where(m.Entry.slug.like("fiktiv-research-%")))
+        suggestions.create_suggestion("enterprise", "sv", name="Fiktivt förslag AB", message="Finns i Växjö.")
+        db.session.commit()
+        assert entry is not None
+    html = adviser.get("/admin/").get_data(as_text=True)
+    sections = {key: html[html.index(f'id="{key}"'):] for key in
+                ("my-drafts", "in-review", "recently-published", "unverified", "suggestions")}
+    assert "Min fiktiva term" in sections["my-drafts"].split("</section>")[0]
+    assert "Granskas fiktivt" in sections["in-review"].split("</section>")[0]
+    unverified = sections["unverified"].split("</section>")[0]
+    assert "Gammal fiktiv" in unverified and "Aldrig verifierad" in unverified
+    assert "Fiktivt förslag AB" in sections["suggestions"].split("</section>")[0]
+    # Contributors do not moderate: no suggestions on their dashboard.
+    assert 'id="suggestions"' not in logged_in_client(capp, "contributor").get("/admin/").get_data(as_text=True)
+
+
+def test_interface_language_follows_the_choice_then_the_browser(capp):
+    client = logged_in_client(capp, "adviser")
+    assert '<html lang="en">' in client.get("/admin/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="sv">' in client.get("/admin/", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert '<html lang="sv">' in client.get("/admin/", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    client.post("/auth/language", data={"lang": "en", "next": "/admin/"})
+    html = client.get("/admin/", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert '<html lang="en">' in html and "Dashboard" in html
+
+
+# -- in a real browser --------------------------------------------------------------------
+
+ADMIN_PAGES = [
+    "/admin/", "/admin/entries/", "/admin/entries/new", "/admin/entries/{entry}", "/admin/entries/{entry}/edit",
+    "/admin/entries/{entry}/history", "/admin/entries/{entry}/compare?a={revision}&b=current",
+    "/admin/entries/{entry}/delete", "/admin/suggestions/", "/admin/suggestions/{suggestion}", "/admin/users/",
+    "/admin/audit/", "/admin/import", "/auth/password", "/sv/suggest", "/en/suggest?type=example&slug={slug}",
+] + [f"/admin/entries/new/{ct.key}" for ct in CONTENT_TYPES]
+
+
+@pytest.fixture(scope="module")
+def browser_world(tmp_path_factory):
+    """An app (CSRF on) with an admin, an entry with history, a suggestion and a published example."""
+    app = make_curation_app(tmp_path_factory.mktemp("browser"), WTF_CSRF_ENABLED=True)
+    email = add_user(app, "admin")
+    ids = _with_revisions("published")(app)
+    ids["suggestion"] = _suggestion(app)["suggestion"]
+    ids["slug"] = entry_state(app, add_entry(app, "example", status="published")).slug
+    yield app, email, ids
+    close_app(app)
+
+
+def _browser_login(page, base_url: str, email: str) -> None:
+    page.goto(base_url + "/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+    page.wait_for_url("**/admin/")
+
+
+@pytest.mark.browser
+def test_admin_pages_pass_axe_and_work_with_javascript(browser_world):
+    from tests.browser import AXE_JS, CHROMIUM, CHROMIUM_ARGS, LiveServer, require, run_axe
+
+    require(CHROMIUM, "Chromium")
+    require(AXE_JS, "axe-core")
+    from playwright.sync_api import sync_playwright
+
+    app, email, ids = browser_world
+    with LiveServer(app) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        # With the site's CSP: admin.js runs, and nothing is blocked or broken.
+        page = browser.new_context().new_page()
+        problems: list[str] = []
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on("console", lambda message: problems.append(message.text)
+                if message.type == "error" and "status of 422" not in message.text else None)
+        _browser_login(page, server.url, email)
+        page.goto(server.url + "/admin/entries/new/enterprise")
+        municipalities = page.locator("#municipalities")
+        municipalities.locator("input[type=search]").fill("växj")
+        visible = municipalities.locator(".choice:visible")
+        assert visible.count() == 1 and "Växjö" in visible.inner_text()
+        municipalities.locator("input[type=search]").fill("")
+        assert municipalities.locator(".choice:visible").count() == 290
+        # A failed save: the summary takes focus and its links lead to the fields.
+        page.click("#save")
+        page.wait_for_selector(".error-summary")
+        assert page.evaluate("document.activeElement.className") == "error-summary"
+        page.click(".error-summary a[href='#title_sv']")
+        assert page.evaluate("document.activeElement.id") == "title_sv"
+        assert problems == []
+
+        # axe-core is injected as a script, which the CSP forbids: check without it.
+        page = browser.new_context(bypass_csp=True).new_page()
+        _browser_login(page, server.url, email)
+        failures = {}
+        for path in ADMIN_PAGES:
+            page.goto(server.url + path.format(**ids))
+            violations = run_axe(page)
+            if violations:
+                failures[path] = violations
+        browser.close()
+    assert not failures, failures
+
+
+@pytest.mark.browser
+def test_admin_pages_are_valid_html(browser_world, tmp_path):
+    from tests.browser import VNU_JAR, require, run_vnu
+
+    require(VNU_JAR, "vnu.jar")
+    app, email, ids = browser_world
+    client = app.test_client()
+    token = csrf_token(client.get("/auth/login").get_data(as_text=True))
+    client.post("/auth/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    files = []
+    for number, path in enumerate(ADMIN_PAGES + ["/auth/login?empty"]):
+        file = tmp_path / f"admin-{number:02d}.html"
+        response = (app.test_client() if path.startswith("/auth/login") else client).get(path.format(**ids))
+        assert response.status_code == 200, path
+        file.write_bytes(response.data)
+        files.append(file)
+    errors = run_vnu(files)
+    assert not [(Path(e.get("url", "")).name, e.get("lastLine"), e.get("message")) for e in errors]
