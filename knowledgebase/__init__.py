@@ -47,6 +47,13 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     from knowledgebase.translations import compile_catalogs
 
     compile_catalogs(PROJECT_ROOT / "translations")
+    if app.config.get("PROXY_COUNT"):
+        # Behind a reverse proxy: trust its X-Forwarded-* headers, so that rate limits see
+        # the visitor's address and URLs use the public scheme and host.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     if app.config["ENV"] == "production":
         if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
             raise RuntimeError("KB_SECRET_KEY must be set to a secret value when KB_ENV=production")

@@ -24,7 +24,7 @@ def handle_http_error(error: HTTPException):
     if _wants_json():
         return jsonify({"error": {"status": error.code, "message": error.description or error.name}}), error.code
     _guess_lang()
-    template = {404: "errors/404.html", 400: "errors/400.html"}.get(error.code, "errors/error.html")
+    template = {404: "errors/404.html", 400: "errors/400.html", 403: "errors/403.html"}.get(error.code, "errors/error.html")
     return render_template(template, error=error), error.code
 
 

@@ -284,3 +284,22 @@ def test_link_fields_refuse_script_urls(capp, url):
 def test_rendered_markdown_gives_external_links_noopener():
     html = str(render_markdown("[Coompanion](https://coompanion.se) <b onclick=x>fet</b>"))
     assert 'rel="noopener noreferrer"' in html and "onclick" not in html
+
+
+def test_forbidden_gives_a_friendly_page(capp):
+    client = logged_in_client(capp, "contributor")
+    response = client.get("/admin/users/")
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert "<h1>" in html and "Traceback" not in html
+
+
+def test_behind_a_proxy_the_forwarded_scheme_and_host_are_used(tmp_path):
+    app = make_app(tmp_path, PROXY_COUNT=1)
+    try:
+        data = app.test_client().get("/api/v1/", headers={
+            "X-Forwarded-Proto": "https", "X-Forwarded-Host": "kunskapsbank.example.org",
+            "X-Forwarded-For": "203.0.113.7"}).get_json()
+        assert data["taxonomy"].startswith("https://kunskapsbank.example.org/")
+    finally:
+        close_app(app)
