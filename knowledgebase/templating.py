@@ -41,7 +41,7 @@ def other_language_url(lang: str) -> str:
         return url_for("public.home", lang=lang)
     args = dict(request.view_args or {})
     args["lang"] = lang
-    query = request.args.to_dict(flat=False)
+    query = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in args}
     return url_for(request.endpoint, **args, **query)
 
 

@@ -1,0 +1,111 @@
+"""Answering a search request: match, count facets, rank, then load the page's entries from
+the database (published only, whatever the index says) and make their snippets."""
+
+from __future__ import annotations
+
+import logging
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from knowledgebase import models as m
+from knowledgebase.extensions import db
+from knowledgebase.search import evaluate
+from knowledgebase.search.engine import State
+from knowledgebase.search.facets import FACETS
+from knowledgebase.search.query import Builder, tokenize
+from knowledgebase.search.results import Hit, SearchRequest, SearchResult
+from knowledgebase.search.service import SearchService
+from knowledgebase.search.snippets import snippet
+from knowledgebase.search.spelling import suggestion_for
+
+log = logging.getLogger(__name__)
+
+
+def run(search: SearchService, request: SearchRequest) -> SearchResult:
+    result = SearchResult(request=request, query=request.q)
+    if not search.enabled:
+        result.message = _("Search is switched off on this site.")
+        return result
+    try:
+        with search.engine.reading() as state:
+            _run(search, state, request, result)
+    except Exception:  # noqa: BLE001 - a broken index must not break the page
+        log.exception("search failed for %r", request.q[:200])
+        result.hits, result.total, result.facets = [], 0, {}
+        result.message = _("Search is not available at the moment. Please try again later.")
+    search.maybe_drain()
+    return result
+
+
+def _run(search: SearchService, state: State, request: SearchRequest, result: SearchResult) -> None:
+    parsed = tokenize(request.q)
+    builder = Builder(state, search.synonyms())
+    nodes = builder.build(parsed.tokens)
+    messages = []
+    if parsed.truncated or "clauses" in builder.notes:
+        messages.append(_("Your search was long: only its beginning was used."))
+    if "prefix" in builder.notes:
+        messages.append(_("A word ending in * needs at least two letters before the *."))
+    if request.q.strip() and not nodes:
+        result.message = " ".join(messages + [_("Your search has no words to look for. Try another word.")])
+        return
+    evaluator = evaluate.Evaluator(state)
+    match = evaluator.match(nodes)
+    if nodes and not match:
+        result.suggestion = suggestion_for(state, request.q)
+        if result.suggestion:
+            retry_builder = Builder(state, search.synonyms())
+            retry = retry_builder.build(tokenize(result.suggestion).tokens)
+            retry_evaluator = evaluate.Evaluator(state)
+            retry_match = retry_evaluator.match(retry)
+            if retry_match:
+                builder, evaluator, nodes, match = retry_builder, retry_evaluator, retry, retry_match
+                result.corrected, result.query = True, result.suggestion
+                messages.append(_("No results for “%(query)s”. Showing results for “%(corrected)s”.",
+                                  query=request.q.strip(), corrected=result.suggestion))
+    selected = evaluate.filter_bits(state, request.filters)
+    result.facets = evaluate.facet_counts(state, match, selected, FACETS, request.filters)
+    for bits in selected.values():
+        match &= bits
+    result.total = match.bit_count()
+    if not result.total and not result.corrected:
+        messages.append(_("Nothing was found.") if request.q.strip() else _("Nothing matches these filters."))
+    result.message = " ".join(str(m_) for m_ in messages) or None
+    end = request.page * request.per_page
+    if not result.total or (request.page - 1) * request.per_page >= result.total:
+        return
+    if request.sort == "relevance" and nodes:
+        scores = dict(evaluator.ranked(nodes, match, end))
+        docnums = list(scores)
+    else:
+        scores = {}
+        docnums = evaluate.ordered(state, match, request.sort if request.sort != "relevance" else "title",
+                                   request.locale, end)
+    page = docnums[(request.page - 1) * request.per_page:end]
+    result.hits = _hits(state, page, scores, builder.highlight, request.locale)
+
+
+def _hits(state: State, docnums: list[int], scores: dict[int, float], terms: set[str], locale: str) -> list[Hit]:
+    ids = [state.entry_id(d) for d in docnums]
+    score_of = {state.entry_id(d): scores.get(d, 0.0) for d in docnums}
+    entries = {e.id: e for e in db.session.scalars(
+        select(m.Entry).where(m.Entry.id.in_(ids), m.Entry.status == m.PUBLISHED)
+        .options(selectinload(m.Entry.themes), selectinload(m.Entry.municipalities)))}
+    hits = []
+    for entry_id in ids:
+        entry = entries.get(entry_id)
+        if entry is None:  # unpublished or deleted since the index was written
+            continue
+        title, title_lang = entry.text("title", locale)
+        texts = [entry.text("summary", locale), entry.text("body", locale)]
+        if locale == "en":
+            texts += [(entry.summary_sv, "sv"), (entry.body_sv, "sv")]
+        hits.append(Hit(
+            entry_id=entry.id, type=entry.type, slug=entry.slug, title=title, title_lang=title_lang,
+            snippet=snippet(texts, terms), score=round(score_of.get(entry_id, 0.0), 4),
+            municipalities=[mu.name for mu in entry.municipalities],
+            themes=[t.number for t in entry.themes],
+        ))
+    return hits
