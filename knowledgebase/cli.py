@@ -14,6 +14,8 @@ from knowledgebase.extensions import db
 
 
 def _import(path: str, dry_run: bool = False) -> None:
+    from knowledgebase.services.duplicates import REASON_LABELS as DUPLICATE_REASONS
+    from knowledgebase.services.duplicates import import_duplicates
     from knowledgebase.services.imports import ImportFailed, import_path
 
     try:
@@ -24,12 +26,16 @@ def _import(path: str, dry_run: bool = False) -> None:
             click.echo(message, err=True)
         click.echo(_("Import refused; the database is unchanged."), err=True)
         sys.exit(1)
+    duplicates = [_("Likely duplicate: %(slug)s and %(other)s (%(reason)s)", slug=one.slug, other=other.slug,
+                    reason=DUPLICATE_REASONS[reason]) for one, other, reason in import_duplicates(report.entries)]
     if dry_run:
         db.session.rollback()
         click.echo(_("Dry run: nothing was saved."))
     else:
         db.session.commit()
     click.echo(report.summary())
+    for line in duplicates:
+        click.echo(line)
 
 
 @click.command("seed")
@@ -116,6 +122,8 @@ def translations_compile() -> None:
 
 def init_app(app: Flask) -> None:
     from knowledgebase.cli_users import users_group
+    from knowledgebase.cli_upkeep import links_group, reminders_group
 
-    for command in (seed_command, import_command, export_command, search_group, translations_group, users_group):
+    for command in (seed_command, import_command, export_command, search_group, translations_group, users_group,
+                    reminders_group, links_group):
         app.cli.add_command(command)

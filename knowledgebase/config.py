@@ -13,6 +13,8 @@ DEFAULTS: dict[str, object] = {
     "AUTO_MIGRATE": True,
     # Empty means: the seed_data folder beside the package.
     "SEED_DIR": "",
+    # How many reverse proxies in front of the app set X-Forwarded-* headers (0: none).
+    "PROXY_COUNT": 0,
     "PER_PAGE": 20,
     "API_MAX_PER_PAGE": 100,
     "SEARCH_ENABLED": True,
@@ -35,6 +37,21 @@ DEFAULTS: dict[str, object] = {
     # Link checker: parallel requests and seconds per request.
     "LINKCHECK_CONCURRENCY": 8,
     "LINKCHECK_TIMEOUT": 10,
+    # Keeping it true. A confirmed fact goes stale after this many months; FACT_SHELF_LIFE
+    # overrides it per fact, e.g. {"phone": 12, "deadline": 6} (knowledgebase.services.provenance).
+    "FACT_SHELF_LIFE_MONTHS": 12,
+    "FACT_SHELF_LIFE": {},
+    # Days a confirmation link sent to an enterprise stays valid.
+    "CONFIRMATION_LINK_DAYS": 30,
+    # ``flask reminders send``: at most this many enterprise reminders per run; an enterprise
+    # gets at most one request per interval, starting this many days before a fact goes stale.
+    "REMINDERS_MAX_PER_RUN": 50,
+    "REMINDER_INTERVAL_DAYS": 30,
+    "REMINDER_LEAD_DAYS": 30,
+    # Advisers get a digest of their counties at most this often.
+    "DIGEST_INTERVAL_DAYS": 7,
+    # Subscribing to e-mail alerts, per address.
+    "ALERTS_LIMIT": "5 per hour;20 per day",
 }
 
 DEFAULT_SECRET_KEY = DEFAULTS["SECRET_KEY"]

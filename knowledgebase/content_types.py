@@ -13,7 +13,8 @@ from knowledgebase import models as m
 # Field kinds understood by services/serialization.py:
 #   text, bitext (Swedish and English columns <name>_sv/<name>_en), int, bool, url, email,
 #   phone, orgnr, list (of short texts), choice, law_refs, taxonomy (one slug), taxonomy_list,
-#   entries (slugs of other entries).
+#   entries (slugs of other entries), date (YYYY-MM-DD), contracts (public contracts:
+#   buyer, year, service, route).
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,29 @@ CONTENT_TYPES: tuple[ContentType, ...] = (
             Field("memberships", "list", _l("Memberships")),
             Field("certifications", "list", _l("Certifications")),
             Field("reserved_contracts", "bool", _l("Can take reserved contracts (LOU 4 kap. 18 §)")),
+            Field("reserved_share", "int", _l("Share of workers who are disabled or far from the labour market (%)")),
             Field("lou_experience", "bool", _l("Experience of public procurement (LOU)")),
             Field("lov_experience", "bool", _l("Experience of choice systems (LOV)")),
             Field("iop_experience", "bool", _l("Experience of partnerships (IOP)")),
+            # Capability for buyers (services.buyers, docs/buyers.md): facts as stated on a date.
+            Field("capacity", "text", _l("Capacity (how large an assignment they can take)")),
+            Field("f_tax", "bool", _l("Approved for F-tax (as stated by the enterprise)")),
+            Field("vat_registered", "bool", _l("Registered for VAT (as stated by the enterprise)")),
+            Field("registration_stated_on", "date", _l("F-tax and VAT stated on")),
+            Field("reserved_share_declared_on", "date", _l("Share of workers declared on")),
+            Field("reserved_evidence", "text", _l("Evidence of the share (kind)")),
+            Field("reserved_checked_by", "text", _l("Adviser who checked the evidence")),
+            Field("ideburen", "bool", _l("Non-profit organisation with a public-benefit purpose (as stated)")),
+            Field("ideburen_registered", "bool", _l("In Kammarkollegiet's register of non-profit organisations")),
+            Field("ideburen_stated_on", "date", _l("Non-profit status stated on")),
+            Field("lov_approvals", "list", _l("Approved in choice systems (LOV)")),
+            Field("lov_stated_on", "date", _l("Choice system approvals stated on")),
+            Field("iop_agreements", "list", _l("Partnership agreements (IOP)")),
+            Field("iop_stated_on", "date", _l("Partnership agreements stated on")),
+            Field("contracts", "contracts", _l("Previous public contracts")),
+            Field("tender_contact_name", "text", _l("Contact for tenders")),
+            Field("tender_contact_email", "email", _l("E-mail for tenders")),
+            Field("tender_contact_phone", "phone", _l("Phone for tenders")),
         ),
     ),
     ContentType(
@@ -122,6 +143,8 @@ CONTENT_TYPES: tuple[ContentType, ...] = (
             Field("kind", "choice", _l("Kind"), choices=FINANCING_KINDS),
             Field("eligibility", "bitext", _l("Who may apply")),
             Field("area", "text", _l("Area")),
+            Field("amount", "text", _l("Amount")),
+            Field("deadline", "text", _l("Application deadline")),
             Field("url", "url", _l("Link")),
         ),
     ),

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import http.server
 import itertools
 import os
+import socket
+import threading
+import time
 import uuid
 from datetime import date
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -135,3 +143,103 @@ def make_entry(app) -> Callable[..., Any]:
             return entry.id
 
     return factory
+
+
+# -- a real SMTP server and real web pages on loopback ------------------------------------
+
+class Mailbox:
+    """An aiosmtpd handler that keeps every message it receives, and refuses (550) any
+    recipient whose address starts with "bounce"."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+        self.port = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower().startswith("bounce"):
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """The messages received for ``address``."""
+        return [message for message in self.messages if message["To"] == address]
+
+    def clear(self) -> None:
+        self.messages.clear()
+
+
+@pytest.fixture
+def mailbox():
+    """A running SMTP server on a free loopback port; point an app at it with
+    ``MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port``."""
+    box = Mailbox()
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        box.port = probe.getsockname()[1]
+    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    controller.start()
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_server(app, mailbox):
+    """The ``app`` fixture sending its mail to ``mailbox``."""
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port)
+    return mailbox
+
+
+class _Pages(http.server.BaseHTTPRequestHandler):
+    """Loopback pages for the link checker: fine, missing, looping and slow."""
+
+    def do_HEAD(self):
+        self.do_GET(body=False)
+
+    def do_GET(self, body=True):
+        if self.path == "/ok":
+            self.send_response(200)
+        elif self.path == "/loop":
+            self.send_response(302)
+            self.send_header("Location", "/loop")
+        elif self.path == "/slow":
+            time.sleep(2)
+            self.send_response(200)
+        elif self.path == "/no-head" and self.command == "HEAD":
+            self.send_response(405)
+        elif self.path == "/no-head":
+            self.send_response(200)
+        else:
+            self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def loopback_site():
+    """A web server on loopback with /ok, /missing (404), /loop, /slow (2 s) and /no-head."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def mail_app(tmp_path, mailbox):
+    """An app with the taxonomy loaded, CSRF off, that sends its mail to ``mailbox``."""
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=False, MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port,
+                   BASE_URL="https://kunskapsbank.example.org")
+    with app.app_context():
+        import_path(SEED_DIR / "taxonomy")
+        db.session.commit()
+    yield app
+    close_app(app)

@@ -32,6 +32,27 @@ PUBLIC_PAGES: list[str] = [
     "/{lang}/search",
     "/{lang}/no-such-page",
     "/{lang}/enterprises/?theme=banana",
+    # Buyers (knowledgebase/public/buyer_views.py).
+    "/{lang}/buyers",
+    "/{lang}/buyers?service=90&serves=0685&reserved=1&experience=lou",
+    "/{lang}/buyers?service=zzzzqqqq",
+    "/{lang}/procurement/route-guide",
+    "/{lang}/procurement/route-guide?value=3000000&service=cleaning&municipality=0685",
+    "/{lang}/procurement/route-guide?value=500000&service=85000000",
+    "/{lang}/procurement/route-guide?value=lots&service=zzzz&municipality=9999",
+    "/{lang}/shortlist",
+    "/{lang}/shortlist?full=1",
+    "/{lang}/shortlist/print?route=reserved",
+    "/{lang}/enterprises/{enterprise}/capability",
+    "/{lang}/enterprises/{enterprise}/eligibility",
+    # Keeping it true (knowledgebase/public/upkeep_views.py).
+    "/{lang}/enterprises/?fresh=1",
+    "/{lang}/report-outdated?type=enterprise&slug={enterprise}",
+    "/{lang}/alerts",
+    "/{lang}/alerts?municipality=0685",
+    "/{lang}/alerts/sent",
+    "/{lang}/alerts/confirm/not-a-real-token",
+    "/{lang}/confirm/done",
 ]
 
 

@@ -17,6 +17,7 @@ from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
 from knowledgebase.services import revisions, suggestions
 from tests.conftest import close_app
+from tests.upkeep_support import enterprise_changes
 from tests.curation_support import (
     PASSWORD,
     accessibility_problems,
@@ -168,6 +169,26 @@ CASES = [
     Case("enable account", "POST", lambda app, ids: f"/admin/users/{ids['user']}/enable", _disabled_user,
          expected=(403, 403, 302)),
     Case("audit log", "GET", lambda app, ids: "/admin/audit/?action=login", expected=(403, 403, 200)),
+    Case("capability completeness", "GET", lambda app, ids: "/admin/completeness", expected=(403, 200, 200)),
+    # Keeping it true (knowledgebase/admin/upkeep_views.py).
+    Case("upkeep", "GET", lambda app, ids: "/admin/upkeep", expected=(403, 200, 200)),
+    Case("upkeep of an entry", "GET", lambda app, ids: f"/admin/upkeep/entries/{ids['entry']}", _entry("published"),
+         expected=(403, 200, 200)),
+    Case("record a fact source", "POST", lambda app, ids: f"/admin/upkeep/entries/{ids['entry']}",
+         _entry("published"), data=lambda app, ids: {"source-facts": ["phone"], "source-submit": "1"},
+         expected=(403, 302, 302)),
+    Case("confirmation request", "POST", lambda app, ids: f"/admin/upkeep/requests/{ids['entry']}",
+         _entry("published"), expected=(403, 302, 302)),
+    Case("confirmation requests for a county", "POST", lambda app, ids: "/admin/upkeep/requests/county",
+         data=lambda app, ids: {"county-county": "06"}, expected=(403, 302, 302)),
+    Case("enterprise changes", "GET", lambda app, ids: f"/admin/upkeep/changes/{ids['request']}",
+         enterprise_changes, expected=(403, 200, 200)),
+    Case("apply enterprise changes", "POST", lambda app, ids: f"/admin/upkeep/changes/{ids['request']}/apply",
+         enterprise_changes, data=_version, expected=(403, 302, 302)),
+    Case("reject enterprise changes", "POST", lambda app, ids: f"/admin/upkeep/changes/{ids['request']}/reject",
+         enterprise_changes, data=lambda app, ids: {"note": "Stämmer inte."}, expected=(403, 302, 302)),
+    Case("digest counties", "POST", lambda app, ids: "/admin/upkeep/digest",
+         data=lambda app, ids: {"digest-counties": ["06"]}, expected=(403, 302, 302)),
 ]
 
 
@@ -210,7 +231,9 @@ def test_matrix_covers_every_admin_route(matrix_app):
         "admin.entry_history", "admin.entry_compare", "admin.revision_restore", "admin.suggestion_list",
         "admin.suggestion_detail", "admin.suggestion_reject", "admin.import_upload", "admin.import_apply",
         "admin.export_zip", "admin.users", "admin.user_role", "admin.user_disable", "admin.user_enable",
-        "admin.audit_log",
+        "admin.audit_log", "admin.completeness",
+        "admin.upkeep", "admin.upkeep_entry", "admin.upkeep_request_entry", "admin.upkeep_request_county",
+        "admin.upkeep_changes", "admin.upkeep_changes_apply", "admin.upkeep_changes_reject", "admin.upkeep_digest",
     }
     routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")}
     assert routes == covered

@@ -3,43 +3,9 @@ pages served on loopback, and duplicate warnings."""
 
 from __future__ import annotations
 
-import http.server
-import socket
-import threading
-import time
-from email import message_from_bytes
-from email.policy import default as default_policy
-
-import pytest
-from aiosmtpd.controller import Controller
-
 from knowledgebase import mail
 from knowledgebase.services.duplicates import likely_duplicates, name_key
 from knowledgebase.services.links import check_urls, published_links
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server(app):
-    mailbox = Mailbox()
-    with socket.socket() as probe:  # a free port on loopback
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield mailbox
-    controller.stop()
 
 
 def test_mail_reaches_the_smtp_server_as_text_and_html(app, smtp_server):
@@ -54,44 +20,6 @@ def test_mail_reaches_the_smtp_server_as_text_and_html(app, smtp_server):
     assert message["List-Unsubscribe"] == "<https://example.org/avregistrera>"
     assert message.get_body(("plain",)).get_content().strip() == "Hej! Åäö fungerar."
     assert "<b>Åäö</b>" in message.get_body(("html",)).get_content()
-
-
-class _Pages(http.server.BaseHTTPRequestHandler):
-    """Loopback pages for the link checker: fine, missing, looping and slow."""
-
-    def do_HEAD(self):
-        self.do_GET(body=False)
-
-    def do_GET(self, body=True):
-        if self.path == "/ok":
-            self.send_response(200)
-        elif self.path == "/loop":
-            self.send_response(302)
-            self.send_header("Location", "/loop")
-        elif self.path == "/slow":
-            time.sleep(2)
-            self.send_response(200)
-        elif self.path == "/no-head" and self.command == "HEAD":
-            self.send_response(405)
-        elif self.path == "/no-head":
-            self.send_response(200)
-        else:
-            self.send_response(404)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def loopback_site():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
 
 
 def test_link_checker_tells_good_from_broken(loopback_site):

@@ -53,3 +53,5 @@ from knowledgebase.admin import (  # noqa: E402,F401  (register routes on bp)
     user_views,
     views,
 )
+from knowledgebase.admin import upkeep_views  # noqa: E402,F401  (register routes on bp)
+from knowledgebase.admin import buyer_views  # noqa: E402,F401

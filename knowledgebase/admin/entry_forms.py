@@ -36,6 +36,7 @@ from knowledgebase.content_types import (
     CONTENT_TYPES,
     FINANCING_KIND_LABELS,
     LAW_LABELS,
+    PROCUREMENT_ROUTES,
     ROUTE_LABELS,
     ContentType,
 )
@@ -141,6 +142,7 @@ def _kind_of(spec_kind: str, name: str) -> str:
         "int": "int", "bool": "bool", "url": "url", "email": "email", "phone": "phone",
         "orgnr": "text", "list": "lines", "choice": "select", "law_refs": "lines",
         "taxonomy": "select", "taxonomy_list": "checkboxes", "entries": "checkboxes",
+        "date": "text", "contracts": "lines",
     }[spec_kind]
 
 
@@ -247,6 +249,15 @@ def _own_field(spec: Any, choices: Choices) -> dict[str, Any]:
         return {name: _area(label, rows=4, limit=20_000, description=_l(
             "One reference per line: label | SFS number | chapter | section, e.g. "
             "LOU 4 kap. 18 § | 2016:1145 | 4 | 18."))}
+    if kind == "date":
+        return {name: StringField(label, [Optional(), Regexp(r"^\s*\d{4}-\d{2}-\d{2}\s*$",
+                                                             message=_l("Enter a date as YYYY-MM-DD."))],
+                                  render_kw={"type": "date"})}
+    if kind == "contracts":
+        return {name: _area(label, rows=4, limit=20_000, description=_l(
+            "One contract per line: buyer | year | service | route, e.g. "
+            "Vetlanda kommun | 2025 | Lokalvård | reserved. Routes: %(routes)s.",
+            routes=", ".join(r for r in PROCUREMENT_ROUTES if r != "none")))}
     if kind == "choice":
         labels = CHOICE_LABELS.get(name, {})
         return {name: SelectField(label, choices=options([("", _l("– Choose –"))] + [
@@ -320,6 +331,10 @@ def form_values(ct: ContentType, data: dict[str, Any]) -> dict[str, Any]:
             values[spec.name] = "\n".join(
                 " | ".join(str(ref.get(key, "")) for key in ("label", "sfs", "chapter", "section")).rstrip(" |")
                 for ref in value or [])
+        elif spec.kind == "contracts":
+            values[spec.name] = "\n".join(
+                " | ".join(str(c.get(key) or "") for key in ("buyer", "year", "service", "route")).rstrip(" |")
+                for c in value or [])
         elif spec.kind in ("taxonomy_list", "entries"):
             values[spec.name] = [str(item) for item in value or []]
         else:
@@ -359,6 +374,11 @@ def form_to_data(ct: ContentType, form: EntryForm) -> dict[str, Any]:
         elif spec.kind == "law_refs":
             data[name] = [dict(zip(("label", "sfs", "chapter", "section"), _parts(line, 4)))
                           for line in _lines(form[name].data)]
+        elif spec.kind == "contracts":
+            data[name] = [dict(zip(("buyer", "year", "service", "route"), _parts(line, 4)))
+                          for line in _lines(form[name].data)]
+        elif spec.kind == "date":
+            data[name] = text(name) or None
         elif spec.kind in ("taxonomy_list", "entries"):
             data[name] = list(form[name].data or [])
         elif spec.kind == "taxonomy":

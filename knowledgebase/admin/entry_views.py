@@ -22,6 +22,7 @@ from knowledgebase.admin.entry_forms import (
     layout,
     markdown_previews,
 )
+from knowledgebase.admin.upkeep_views import send_alerts_after_publishing, warn_about_duplicates
 from knowledgebase.content_types import BY_KEY, STATUS_LABELS, ContentType, for_entry
 from knowledgebase.extensions import db
 from knowledgebase.services import revisions, suggestions, workflow
@@ -99,6 +100,7 @@ def save_entry_form(ct: ContentType, form: EntryForm, choices: Choices, entry: m
             None, _("The database could not save the entry. Nothing was saved; what you typed is still "
                     "here, so try again in a moment."))])
     flash(_("Saved.") if changed else _("Nothing had changed, so nothing was saved."), "success")
+    warn_about_duplicates(entry)
     return redirect(url_for("admin.entry_detail", entry_id=entry.id))
 
 
@@ -187,6 +189,8 @@ def entry_transition(entry_id: int):
         flash(getattr(exc, "message", None) or _("Someone else changed this entry; look again and retry."), "error")
         return _redirect_detail(entry_id)
     flash(_("Done: %(step)s.", step=workflow.TRANSITION_LABELS[action]), "success")
+    if action == "publish":
+        send_alerts_after_publishing(entry)
     return _redirect_detail(entry_id)
 
 

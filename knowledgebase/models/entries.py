@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from knowledgebase.models.base import db, now_utc
+from knowledgebase.models.procurement import PublicContract
 from knowledgebase.models.taxonomy import (
     CompetencePackage,
     County,
@@ -167,9 +168,30 @@ class Enterprise(Entry):
     certifications: Mapped[list] = mapped_column(JSON, default=list)
     # Can take reserved contracts under LOU 4 kap. 18 §.
     reserved_contracts: Mapped[bool | None] = mapped_column(Boolean)
+    # The share (per cent) of workers who are disabled or far from the labour market (at least 30).
+    reserved_share: Mapped[int | None]
     lou_experience: Mapped[bool | None] = mapped_column(Boolean)
     lov_experience: Mapped[bool | None] = mapped_column(Boolean)
     iop_experience: Mapped[bool | None] = mapped_column(Boolean)
+
+    # What buyers need to know (services.buyers), each as stated on a date; see docs/buyers.md.
+    capacity: Mapped[str] = mapped_column(String(300), default="")
+    f_tax: Mapped[bool | None] = mapped_column(Boolean)
+    vat_registered: Mapped[bool | None] = mapped_column(Boolean)
+    registration_stated_on: Mapped[date | None] = mapped_column(Date)
+    reserved_share_declared_on: Mapped[date | None] = mapped_column(Date)
+    reserved_evidence: Mapped[str] = mapped_column(String(300), default="")
+    reserved_checked_by: Mapped[str] = mapped_column(String(300), default="")
+    ideburen: Mapped[bool | None] = mapped_column(Boolean)
+    ideburen_registered: Mapped[bool | None] = mapped_column(Boolean)
+    ideburen_stated_on: Mapped[date | None] = mapped_column(Date)
+    lov_approvals: Mapped[list] = mapped_column(JSON, default=list)
+    lov_stated_on: Mapped[date | None] = mapped_column(Date)
+    iop_agreements: Mapped[list] = mapped_column(JSON, default=list)
+    iop_stated_on: Mapped[date | None] = mapped_column(Date)
+    tender_contact_name: Mapped[str] = mapped_column(String(300), default="")
+    tender_contact_email: Mapped[str] = mapped_column(String(254), default="")
+    tender_contact_phone: Mapped[str] = mapped_column(String(40), default="")
 
     legal_form: Mapped[LegalForm | None] = relationship()
     services: Mapped[list[ServiceCategory]] = relationship(
@@ -180,6 +202,9 @@ class Enterprise(Entry):
     )
     examples: Mapped[list[Example]] = relationship(
         secondary=example_enterprise, back_populates="enterprises"
+    )
+    contracts: Mapped[list[PublicContract]] = relationship(
+        back_populates="enterprise", order_by="PublicContract.position", cascade="all, delete-orphan"
     )
 
 
@@ -228,6 +253,9 @@ class FinancingSource(Entry):
     eligibility_en: Mapped[str] = mapped_column(Text, default="")
     area: Mapped[str] = mapped_column(String(300), default="")
     url: Mapped[str] = mapped_column(String(1000), default="")
+    # As the provider states them, e.g. "up to 50 000 kr" and "31 March each year".
+    amount: Mapped[str] = mapped_column(String(300), default="")
+    deadline: Mapped[str] = mapped_column(String(300), default="")
 
 
 class ProcurementGuide(Entry):

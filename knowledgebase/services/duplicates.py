@@ -7,6 +7,7 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +15,7 @@ from knowledgebase import models as m
 from knowledgebase.extensions import db
 
 SIMILAR_NAME = 0.85
+REASON_LABELS = {"org_number": _l("same organisation number"), "similar_name": _l("similar name, same municipality")}
 # Words that say what kind of organisation it is, not which one.
 NOISE_WORDS = {"ab", "ek", "for", "ekonomisk", "ekonomiska", "forening", "ideell", "kooperativet",
                "kooperativ", "sociala", "socialt", "arbetskooperativet", "arbetskooperativ", "i", "the"}
@@ -50,4 +52,21 @@ def likely_duplicates(name: str, org_number: str = "", municipality_codes: list[
         same_place = wanted & {mu.code for mu in enterprise.municipalities}
         if key and same_place and SequenceMatcher(None, key, name_key(enterprise.title_sv)).ratio() >= SIMILAR_NAME:
             found.append((enterprise, "similar_name"))
+    return found
+
+
+def import_duplicates(entries: list[tuple[str, str, str]]) -> list[tuple[m.Enterprise, m.Enterprise, str]]:
+    """For an import report's ``(type, slug, outcome)`` rows: each enterprise the import
+    created or changed that looks like another enterprise, as (imported, other, reason);
+    a pair is listed once."""
+    found, seen = [], set()
+    slugs = [slug for type_key, slug, outcome in entries if type_key == "enterprise" and outcome != "unchanged"]
+    query = select(m.Enterprise).where(m.Enterprise.slug.in_(slugs)).order_by(m.Enterprise.slug)
+    for enterprise in db.session.scalars(query.options(selectinload(m.Enterprise.municipalities))):
+        codes = [mu.code for mu in enterprise.municipalities]
+        for other, reason in likely_duplicates(enterprise.title_sv, enterprise.org_number, codes, enterprise.id):
+            pair = frozenset((enterprise.id, other.id))
+            if pair not in seen:
+                seen.add(pair)
+                found.append((enterprise, other, reason))
     return found

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Iterable, Mapping
 
 from sqlalchemy import Select, func, or_, select
@@ -14,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES, ContentType
 from knowledgebase.extensions import db
+from knowledgebase.services import provenance
 
 SORTS = ("title", "updated")
 # The shape of each filter's values, checked before any value reaches the database.
@@ -41,9 +43,11 @@ class EntryFilters:
     packages: list[str] = field(default_factory=list)
     counties: list[str] = field(default_factory=list)
     municipalities: list[str] = field(default_factory=list)
+    # Only entries confirmed within the shelf life (``fresh=1``; services.provenance).
+    fresh: bool = False
 
     def is_empty(self) -> bool:
-        return not (self.themes or self.packages or self.counties or self.municipalities)
+        return not (self.themes or self.packages or self.counties or self.municipalities or self.fresh)
 
     def as_args(self) -> dict[str, list[str]]:
         return {
@@ -51,6 +55,7 @@ class EntryFilters:
             "package": list(self.packages),
             "county": list(self.counties),
             "municipality": list(self.municipalities),
+            "fresh": ["1"] if self.fresh else [],
         }
 
 
@@ -62,10 +67,14 @@ def _known(column, values: Iterable[str]) -> set:
 
 
 def parse_filters(args: Mapping) -> EntryFilters:
-    """Read ``theme``, ``package``, ``county`` and ``municipality`` (each repeatable) from
-    query arguments; raise ``BadFilter`` for a value that names nothing."""
+    """Read ``theme``, ``package``, ``county`` and ``municipality`` (each repeatable) and
+    ``fresh=1`` from query arguments; raise ``BadFilter`` for a value that names nothing."""
     getlist = args.getlist if hasattr(args, "getlist") else lambda k: [args[k]] if k in args else []
     filters = EntryFilters()
+    for raw in getlist("fresh"):
+        if raw not in ("", "0", "1"):
+            raise BadFilter("fresh", raw)
+        filters.fresh = filters.fresh or raw == "1"
     for raw in getlist("theme"):
         if not raw.isdigit() or int(raw) not in (1, 2, 3):
             raise BadFilter("theme", raw)
@@ -95,8 +104,10 @@ def county_clause(codes: list[str]):
     )
 
 
-def published_query(ct: ContentType | None, filters: EntryFilters | None = None) -> Select:
-    """A SELECT of published entries of one type (or all types) matching ``filters``."""
+def published_query(ct: ContentType | None, filters: EntryFilters | None = None,
+                    today: date | None = None) -> Select:
+    """A SELECT of published entries of one type (or all types) matching ``filters``
+    (``fresh``: confirmed within the shelf life before ``today``)."""
     model = ct.model if ct else m.Entry
     query = select(model).where(model.status == m.PUBLISHED)
     filters = filters or EntryFilters()
@@ -108,6 +119,9 @@ def published_query(ct: ContentType | None, filters: EntryFilters | None = None)
         query = query.where(county_clause(filters.counties))
     if filters.municipalities:
         query = query.where(model.municipalities.any(m.Municipality.code.in_(filters.municipalities)))
+    if filters.fresh:
+        cutoff = provenance.months_before(today or date.today(), provenance.shelf_life_months())
+        query = query.where(provenance.fresh_clause(model, cutoff))
     return query
 
 

@@ -16,12 +16,15 @@ import yaml
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
 
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES, ContentType
 from knowledgebase.extensions import db
+from knowledgebase.services import buyers, route_guide
 from knowledgebase.services.serialization import (
     FieldError,
+    TaxonomyRows,
     Vocabulary,
     apply_entry_data,
     apply_entry_links,
@@ -35,6 +38,8 @@ TAXONOMY_LISTS = {
     "legal_forms.yaml": m.LegalForm,
 }
 ENTRY_FILES = {ct.key: f"{ct.path}.yaml" for ct in CONTENT_TYPES}
+# Amounts that decide the procurement route (services.route_guide, docs/buyers.md).
+LIMITS_FILE = "procurement_limits.yaml"
 
 
 class ImportFailed(Exception):
@@ -68,7 +73,8 @@ class ImportReport:
 def _read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            # libyaml's loader when available: same results, several times faster.
+            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ImportFailed([_("%(file)s: cannot be read: %(error)s", file=path.name, error=exc)]) from None
 
@@ -166,7 +172,15 @@ def _import_named_list(path: Path, model: type, report: ImportReport) -> None:
         name_sv, name_en = _named(item.get("name"), f"{path.name}: {slug}")
         values = {"slug": slug, "name_sv": name_sv, "name_en": name_en}
         if model is m.ServiceCategory:
-            values["cpv"] = [str(code) for code in item.get("cpv") or []]
+            where = f"{path.name}: {slug}"
+            try:
+                values["cpv"] = buyers.clean_cpv_list(item.get("cpv"), where)
+            except ValueError as exc:
+                raise ImportFailed([str(exc)]) from None
+            routes = item.get("routes") or []
+            if not isinstance(routes, list) or set(routes) - {"lov", "iop"}:
+                raise ImportFailed([_("%(where)s: routes may list lov and iop", where=where)])
+            values["routes"] = list(routes)
         _upsert(model, slug, **values)
         report.taxonomy[path.stem] += 1
 
@@ -239,21 +253,30 @@ def _import_entries(files: list[tuple[Path, ContentType, list]], report: ImportR
     if errors:
         raise ImportFailed(errors)
 
+    existing = _existing_entries(cleaned)
+    taxonomy = TaxonomyRows()
     applied = []
-    for path, ct, clean in cleaned:
-        entry = db.session.scalars(select(ct.model).where(ct.model.slug == clean["slug"])).first()
-        before = entry_to_data(entry, ct) if entry else None
-        if entry is None:
-            entry = ct.model()
-            db.session.add(entry)
-        apply_entry_data(entry, ct, clean)
-        applied.append((path, ct, clean, entry, before))
+    # No autoflush: flushing before each lookup made a bulk import quadratic.
+    with db.session.no_autoflush:
+        for path, ct, clean in cleaned:
+            entry = existing.get((ct.key, clean["slug"]))
+            before = entry_to_data(entry, ct) if entry else None
+            if entry is None:
+                entry = ct.model()
+                db.session.add(entry)
+            apply_entry_data(entry, ct, clean, taxonomy)
+            applied.append((path, ct, clean, entry, before))
     db.session.flush()
-    for path, ct, clean, entry, before in applied:
-        try:
-            apply_entry_links(entry, ct, clean)
-        except FieldError as exc:
-            errors.append(_entry_error(path, clean["slug"], exc))
+    with db.session.no_autoflush:
+        for path, ct, clean, entry, before in applied:
+            # A new entry without links to other entries has nothing to link (and setting
+            # an empty list would load the empty collection first: one query per entry).
+            if before is None and not any(clean[f.name] for f in ct.fields if f.kind == "entries"):
+                continue
+            try:
+                apply_entry_links(entry, ct, clean)
+            except FieldError as exc:
+                errors.append(_entry_error(path, clean["slug"], exc))
     if errors:
         raise ImportFailed(errors)
     db.session.flush()
@@ -262,6 +285,21 @@ def _import_entries(files: list[tuple[Path, ContentType, list]], report: ImportR
             "unchanged" if before == entry_to_data(entry, ct) else "updated")
         getattr(report, outcome)[ct.key] += 1
         report.entries.append((ct.key, clean["slug"], outcome))
+
+
+def _existing_entries(cleaned: list[tuple[Path, ContentType, dict]]) -> dict[tuple[str, str], m.Entry]:
+    """The entries an import updates, loaded in a few queries with their links."""
+    slugs: dict[str, list[str]] = {}
+    for _, ct, clean in cleaned:
+        slugs.setdefault(ct.key, []).append(clean["slug"])
+    found: dict[tuple[str, str], m.Entry] = {}
+    for key, type_slugs in slugs.items():
+        model = BY_KEY[key].model
+        for start in range(0, len(type_slugs), 500):
+            query = select(model).where(model.slug.in_(type_slugs[start:start + 500])).options(selectinload("*"))
+            for entry in db.session.scalars(query):
+                found[(key, entry.slug)] = entry
+    return found
 
 
 def _entry_error(path: Path, slug: str, exc: FieldError) -> str:
@@ -285,8 +323,15 @@ def import_path(path: str | Path) -> ImportReport:
                 _import_named_list(by_name[name], model, report)
         if "synonyms.yaml" in by_name:
             _import_synonyms(by_name["synonyms.yaml"], report)
+        if LIMITS_FILE in by_name:
+            try:
+                report.taxonomy["procurement_limits"] += route_guide.import_limits(
+                    _read_yaml(by_name[LIMITS_FILE]), LIMITS_FILE)
+            except ValueError as exc:
+                raise ImportFailed([str(exc)]) from None
         db.session.flush()
-        taxonomy_names = {"themes.yaml", "counties.csv", "municipalities.csv", "synonyms.yaml", *TAXONOMY_LISTS}
+        taxonomy_names = {"themes.yaml", "counties.csv", "municipalities.csv", "synonyms.yaml", LIMITS_FILE,
+                          *TAXONOMY_LISTS}
         for file in files:
             if file.name in taxonomy_names:
                 continue
@@ -352,8 +397,11 @@ def export_to(directory: str | Path) -> dict[str, int]:
             item = {"slug": row.slug, "name": _named_out(row)}
             if model is m.ServiceCategory and row.cpv:
                 item["cpv"] = list(row.cpv)
+            if model is m.ServiceCategory and row.routes:
+                item["routes"] = list(row.routes)
             items.append(item)
         _dump(root / "taxonomy" / name, items)
+    _dump(root / "taxonomy" / LIMITS_FILE, route_guide.export_limits())
     groups = [list(g.terms) for g in db.session.scalars(select(m.SynonymGroup).order_by(m.SynonymGroup.id))]
     _dump(root / "search" / "synonyms.yaml", {"groups": groups})
     for ct in CONTENT_TYPES:

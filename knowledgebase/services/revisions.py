@@ -159,6 +159,8 @@ def _as_lines(value: Any, kind: str) -> list[str]:
         return [f"{item.get('title', '')} | {item.get('url', '')}".rstrip(" |") for item in value]
     if kind == "law_refs":
         return [" | ".join(str(item.get(k, "")) for k in ("label", "sfs", "chapter", "section")) for item in value]
+    if kind == "contracts":
+        return [" | ".join(str(item.get(k) or "") for k in ("buyer", "year", "service", "route")) for item in value]
     if isinstance(value, list):
         return [str(item) for item in value]
     if isinstance(value, bool):

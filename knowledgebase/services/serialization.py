@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from knowledgebase import models as m
-from knowledgebase.content_types import BY_KEY, ContentType, Field
+from knowledgebase.content_types import BY_KEY, PROCUREMENT_ROUTES, ContentType, Field
 from knowledgebase.extensions import db
 from knowledgebase.services.orgnr import normalise_org_number
 
@@ -206,6 +206,32 @@ def _law_refs(name: str, value: Any) -> list[dict[str, str]]:
     return refs
 
 
+def _contracts(name: str, value: Any) -> list[dict[str, Any]]:
+    """Public contracts: a list of mappings {buyer, year, service, route}; buyer required."""
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list):
+        raise FieldError(name, _("must be a list"))
+    contracts = []
+    for index, item in enumerate(value, 1):
+        where = f"{name}[{index}]"
+        if not isinstance(item, dict) or set(item) - {"buyer", "year", "service", "route"}:
+            raise FieldError(where, _("must be a mapping with buyer, year, service and route"))
+        year = _int(f"{where}.year", item.get("year"))
+        if year is not None and not 1900 <= year <= 2100:
+            raise FieldError(f"{where}.year", _("is out of range"))
+        route = _text(f"{where}.route", item.get("route"), 30)
+        if route and route not in PROCUREMENT_ROUTES:
+            raise FieldError(f"{where}.route", _("must be one of %(choices)s", choices=", ".join(PROCUREMENT_ROUTES)))
+        contracts.append({
+            "buyer": _text(f"{where}.buyer", item.get("buyer"), MAX_SHORT, required=True),
+            "year": year,
+            "service": _text(f"{where}.service", item.get("service"), MAX_SHORT),
+            "route": route,
+        })
+    return contracts
+
+
 def _clean_field(spec: Field, value: Any, vocabulary: Vocabulary) -> Any:
     name, kind = spec.name, spec.kind
     if kind == "text":
@@ -247,6 +273,10 @@ def _clean_field(spec: Field, value: Any, vocabulary: Vocabulary) -> Any:
         return choice
     if kind == "law_refs":
         return _law_refs(name, value)
+    if kind == "date":
+        return _date(name, value)
+    if kind == "contracts":
+        return _contracts(name, value)
     if kind == "taxonomy":
         slug = _text(name, value, 80)
         if slug and slug not in vocabulary.for_target(spec.target):
@@ -307,25 +337,43 @@ def _set_bitext(entry: m.Entry, name: str, value: dict[str, str]) -> None:
     setattr(entry, f"{name}_en", value["en"])
 
 
-def _by_keys(model: type, column, keys: list) -> list:
+class TaxonomyRows:
+    """Taxonomy rows by key, each table loaded once: a bulk import then needs no query per
+    entry for its themes, places and vocabularies."""
+
+    def __init__(self) -> None:
+        self._rows: dict[type, dict] = {}
+
+    def get(self, model: type, column, keys: list) -> list:
+        rows = self._rows.get(model)
+        if rows is None:
+            rows = self._rows[model] = {getattr(r, column.key): r for r in db.session.scalars(select(model))}
+        return [rows[key] for key in keys]
+
+
+def _by_keys(model: type, column, keys: list, taxonomy: TaxonomyRows | None = None) -> list:
     if not keys:
         return []
+    if taxonomy is not None:
+        return taxonomy.get(model, column, keys)
     found = {getattr(row, column.key): row for row in db.session.scalars(select(model).where(column.in_(keys)))}
     return [found[key] for key in keys]
 
 
-def apply_entry_data(entry: m.Entry, ct: ContentType, clean: dict[str, Any]) -> None:
-    """Copy clean values onto ``entry``, except links to other entries (``apply_entry_links``)."""
+def apply_entry_data(entry: m.Entry, ct: ContentType, clean: dict[str, Any],
+                     taxonomy: TaxonomyRows | None = None) -> None:
+    """Copy clean values onto ``entry``, except links to other entries (``apply_entry_links``).
+    ``taxonomy`` (optional) serves the taxonomy rows from memory, for bulk imports."""
     entry.slug = clean["slug"]
     entry.status = clean["status"]
     for name in ("title", "summary", "body"):
         _set_bitext(entry, name, clean[name])
     entry.easy_read_sv = clean["easy_read"]
     entry.last_verified = clean["last_verified"]
-    entry.themes = _by_keys(m.Theme, m.Theme.number, clean["themes"])
-    entry.packages = _by_keys(m.CompetencePackage, m.CompetencePackage.code, clean["packages"])
-    entry.counties = _by_keys(m.County, m.County.code, clean["counties"])
-    entry.municipalities = _by_keys(m.Municipality, m.Municipality.code, clean["municipalities"])
+    entry.themes = _by_keys(m.Theme, m.Theme.number, clean["themes"], taxonomy)
+    entry.packages = _by_keys(m.CompetencePackage, m.CompetencePackage.code, clean["packages"], taxonomy)
+    entry.counties = _by_keys(m.County, m.County.code, clean["counties"], taxonomy)
+    entry.municipalities = _by_keys(m.Municipality, m.Municipality.code, clean["municipalities"], taxonomy)
     _apply_sources(entry, clean["sources"])
     for spec in ct.fields:
         value = clean[spec.name]
@@ -334,9 +382,18 @@ def apply_entry_data(entry: m.Entry, ct: ContentType, clean: dict[str, Any]) -> 
         elif spec.kind == "taxonomy":
             setattr(entry, f"{spec.name}_slug", value)
         elif spec.kind == "taxonomy_list":
-            setattr(entry, spec.name, _by_keys(spec.target, spec.target.slug, value))
+            setattr(entry, spec.name, _by_keys(spec.target, spec.target.slug, value, taxonomy))
+        elif spec.kind == "contracts":
+            _apply_contracts(entry, value)
         elif spec.kind != "entries":
-            setattr(entry, spec.name, value if value is not None or spec.kind in ("int", "bool") else "")
+            setattr(entry, spec.name, value if value is not None or spec.kind in ("int", "bool", "date") else "")
+
+
+def _apply_contracts(entry: m.Entry, contracts: list[dict[str, Any]]) -> None:
+    current = [c.as_data() for c in entry.contracts]
+    wanted = [m.PublicContract(position=i, **c) for i, c in enumerate(contracts)]
+    if current != [c.as_data() for c in wanted]:
+        entry.contracts = wanted
 
 
 def _apply_sources(entry: m.Entry, sources: list[dict[str, str]]) -> None:
@@ -405,5 +462,11 @@ def _field_out(entry: m.Entry, spec: Field) -> Any:
         return sorted(row.slug for row in getattr(entry, spec.name))
     if spec.kind == "entries":
         return sorted(row.slug for row in getattr(entry, spec.name))
+    if spec.kind == "contracts":
+        return [row.as_data() for row in getattr(entry, spec.name)]
+    if spec.kind == "date":
+        # As text, so that the API and revisions need no date handling.
+        value = getattr(entry, spec.name)
+        return value.isoformat() if value else None
     value = getattr(entry, spec.name)
     return list(value) if isinstance(value, list) else value

@@ -1,0 +1,70 @@
+"""``flask --app app reminders send [--dry-run]`` and ``flask --app app links check``: the
+scheduled upkeep commands (safe to run from cron)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+
+from knowledgebase.extensions import db
+from knowledgebase.models.base import now_utc
+
+reminders_group = AppGroup("reminders", help="E-mail enterprises whose facts are due, advisers their digest, "
+                                             "and subscribers the alerts still owed.")
+links_group = AppGroup("links", help="Check the external links of published entries.")
+
+
+@reminders_group.command("send")
+@click.option("--dry-run", is_flag=True, help="Send nothing; print what would be sent.")
+@click.option("--limit", type=click.IntRange(min=0), default=None,
+              help="At most this many enterprise reminders (default: KB_REMINDERS_MAX_PER_RUN).")
+def reminders_send(dry_run: bool, limit: int | None) -> None:
+    """Send today's reminders, digests and alerts; running again the same day sends nothing new."""
+    from knowledgebase.services import outbox, reminders
+
+    today, now = date.today(), now_utc()
+    plan = reminders.plan(today, now, limit)
+    if dry_run:
+        db.session.rollback()
+        for item in plan.outgoing:
+            click.echo(f"would send {item.kind} to {item.mail.to}: {item.mail.subject}")
+        _report_plan(plan)
+        click.echo(f"Dry run: nothing was sent ({len(plan.outgoing)} messages planned).")
+        return
+    # The links in the messages must work before anyone can click them.
+    db.session.commit()
+    delivery = outbox.deliver(plan.outgoing, today)
+    db.session.commit()
+    for item in delivery.sent:
+        click.echo(f"sent {item.kind} to {item.mail.to}: {item.mail.subject}")
+    for item, reason in delivery.bounced:
+        click.echo(f"bounced {item.kind} to {item.mail.to}: {reason}", err=True)
+    for item, reason in delivery.failed:
+        click.echo(f"not sent {item.kind} to {item.mail.to}: {reason}", err=True)
+    _report_plan(plan)
+    click.echo(f"Sent {len(delivery.sent)}, bounced {len(delivery.bounced)}, not sent {len(delivery.failed)}.")
+    if delivery.failed and not delivery.sent:
+        raise SystemExit(1)
+
+
+def _report_plan(plan) -> None:
+    for entry, reason in plan.skipped:
+        click.echo(f"skipped {entry.slug}: {reason}")
+    if plan.deferred:
+        click.echo(f"{plan.deferred} more enterprises are due; they are left for the next run (the limit).")
+
+
+@links_group.command("check")
+def links_check() -> None:
+    """Check every external URL in published entries and store the results for advisers."""
+    from knowledgebase.services.linkcheck_store import check_published_links
+
+    rows = check_published_links(now_utc())
+    db.session.commit()
+    broken = [row for row in rows if not row.ok]
+    for row in broken:
+        what = str(row.status) if row.status else row.error
+        click.echo(f"broken {what}: {row.url} (entries {', '.join(str(i) for i in row.entry_ids)})")
+    click.echo(f"Checked {len(rows)} links: {len(rows) - len(broken)} fine, {len(broken)} broken.")

@@ -1,0 +1,162 @@
+"""Pages for municipal buyers: the supplier search, the shortlist (with CSV and a printable
+version), the procurement route guide, and each enterprise's capability statement and
+eligibility card."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Response, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from knowledgebase import models as m
+from knowledgebase.content_types import ROUTE_LABELS
+from knowledgebase.extensions import db
+from knowledgebase.public import bp
+from knowledgebase.public.views import page_arg
+from knowledgebase.services import buyers, route_guide, shortlist, taxonomy
+from knowledgebase.services.accounts import can
+from knowledgebase.services.csv_export import safe_csv_row
+from knowledgebase.services.entries import BadFilter
+
+
+@bp.context_processor
+def buyer_context() -> dict:
+    return {
+        "shortlist_slugs": lambda: shortlist.slugs(session),
+        "enterprise_completeness": buyers.completeness,
+        "capability_label": buyers.capability_label,
+        "can_see_completeness": lambda: can(current_user, "entry.edit_any"),
+        "cpv_codes": buyers.cpv_codes,
+        "eligibility_of": lambda enterprise: buyers.eligibility(enterprise, date.today()),
+        "area_text": shortlist.area_text,
+    }
+
+
+@bp.route("/buyers")
+def buyers_search():
+    """Find enterprises by service (name or CPV code) and the municipality they serve."""
+    try:
+        query = buyers.parse_supplier_args(request.args)
+    except BadFilter as exc:
+        abort(400, description=_("Unknown filter value: %(name)s=%(value)s", name=exc.name, value=exc.value))
+    results = buyers.find_suppliers(query.service, query.serves, query.county, query.reserved, query.experience,
+                                    page_arg(), current_app.config["PER_PAGE"], g.lang)
+    categories = list(db.session.scalars(select(m.ServiceCategory).order_by(m.ServiceCategory.slug)))
+    return render_template("public/buyers.html", query=query, results=results, categories=categories,
+                           counties=taxonomy.counties_with_municipalities(),
+                           region_counties=taxonomy.region_counties(), today=date.today())
+
+
+def _safe_next(target: str | None) -> str:
+    """A local address to go back to (never another site)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("public.shortlist_page")
+
+
+@bp.route("/shortlist", methods=["GET", "POST"])
+def shortlist_page():
+    if request.method == "POST":
+        slug = request.form.get("slug", "")
+        action = request.form.get("action", "add")
+        if action == "remove":
+            shortlist.remove(session, slug)
+        elif action == "clear":
+            shortlist.clear(session)
+        elif not shortlist.add(session, slug):
+            # Full, or no such published enterprise: say so on the shortlist page.
+            return redirect(url_for("public.shortlist_page", full=1), code=303)
+        return redirect(_safe_next(request.form.get("next")), code=303)
+    items = shortlist.enterprises(shortlist.slugs(session))
+    return render_template("public/shortlist.html", items=items, today=date.today(), routes=_route_choices(),
+                           not_added=request.args.get("full") == "1", max_items=shortlist.MAX_ITEMS)
+
+
+def _route_choices() -> list[tuple[str, str]]:
+    return [(key, str(ROUTE_LABELS[key])) for key in ("reserved", "social_conditions", "direct_award", "lov", "iop")]
+
+
+@bp.route("/shortlist.csv")
+def shortlist_csv():
+    items = shortlist.enterprises(shortlist.slugs(session))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    page_url = lambda e: url_for("public.entry_detail", type_key="enterprise", slug=e.slug, _external=True)  # noqa: E731
+    for row in shortlist.csv_rows(items, g.lang, date.today(), page_url):
+        writer.writerow(safe_csv_row(row))
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{_("shortlist")}.csv"'})
+
+
+@bp.route("/shortlist/print")
+def shortlist_print():
+    """The shortlist as a document for a market analysis or a request for information."""
+    route = request.args.get("route", "")
+    if route and route not in dict(_route_choices()):
+        abort(400, description=_("Unknown procurement route."))
+    key = route if route in route_guide.GUIDE_SLUGS else ""
+    return render_template("public/shortlist_print.html", items=shortlist.enterprises(shortlist.slugs(session)),
+                           today=date.today(), route=route, route_label=dict(_route_choices()).get(route),
+                           guide=route_guide.guide_article(key) if key else None,
+                           dialogue=route_guide.guide_article("dialogue"))
+
+
+@bp.route("/procurement/route-guide")
+def route_guide_page():
+    """Which routes LOU allows for a value and a service: a GET form that works without JavaScript."""
+    errors: dict[str, str] = {}
+    value = None
+    raw_value = request.args.get("value", "").strip()
+    if raw_value:
+        try:
+            value = route_guide.parse_value(raw_value)
+        except ValueError:
+            errors["value"] = _("Enter the value in whole kronor, for example 500 000.")
+    service = None
+    try:
+        service = route_guide.resolve_service(request.args.get("service", ""), g.lang)
+    except route_guide.UnknownService:
+        errors["service"] = _("Choose a service from the list, or enter a CPV code such as 90910000.")
+    municipality = None
+    code = request.args.get("municipality", "").strip()
+    if code:
+        municipality = db.session.get(m.Municipality, code) if code.isdigit() and len(code) == 4 else None
+        if municipality is None:
+            errors["municipality"] = _("Choose a municipality from the list.")
+    asked = bool(raw_value or request.args.get("service"))
+    guide = route_guide.build_guide(value, service, municipality, date.today(), g.lang) if asked and not errors else None
+    categories = list(db.session.scalars(select(m.ServiceCategory).order_by(m.ServiceCategory.slug)))
+    return render_template("public/route_guide.html", guide=guide, errors=errors, raw_value=raw_value,
+                           service_arg=request.args.get("service", ""), municipality_arg=code,
+                           categories=categories, counties=taxonomy.counties_with_municipalities(),
+                           limits=route_guide.current_limits(date.today()), limit_labels=route_guide.LIMIT_KEYS,
+                           kronor=route_guide.kronor, thresholds_guide=route_guide.guide_article("thresholds"))
+
+
+def _enterprise_or_404(slug: str) -> m.Enterprise:
+    enterprise = buyers.published_enterprise(slug)
+    if enterprise is None:
+        abort(404)
+    return enterprise
+
+
+@bp.route("/enterprises/<slug>/eligibility")
+def eligibility_card(slug: str):
+    """Readiness for each reservation route, with the dates of the evidence: an annex to print."""
+    enterprise = _enterprise_or_404(slug)
+    return render_template("public/eligibility_card.html", entry=enterprise, today=date.today(),
+                           items=buyers.eligibility(enterprise, date.today()))
+
+
+@bp.route("/enterprises/<slug>/capability")
+def capability(slug: str):
+    """A capability statement a buyer can print or share."""
+    enterprise = _enterprise_or_404(slug)
+    return render_template("public/capability.html", entry=enterprise, today=date.today(),
+                           items=buyers.eligibility(enterprise, date.today()),
+                           codes=buyers.cpv_codes(enterprise.services), area=shortlist.area_text(enterprise))

@@ -1,0 +1,26 @@
+"""Set-ups for the upkeep routes, shared by the route tables of other test modules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from knowledgebase import models as m
+from knowledgebase.extensions import db
+from knowledgebase.models.base import now_utc
+from knowledgebase.services import confirmations
+from tests.curation_support import add_entry
+
+
+def enterprise_changes(app) -> dict:
+    """A published enterprise whose contact sent a new phone number through its confirmation
+    link: {"entry": id, "request": id}."""
+    entry_id = add_entry(app, "enterprise", status="published", email="kontakt@example.org", phone="036-11 11 11")
+    with app.app_context():
+        confirmations.prepare_request(db.session.get(m.Entry, entry_id), now_utc())
+        request = db.session.scalars(select(m.ConfirmationRequest).where(
+            m.ConfirmationRequest.entry_id == entry_id)).one()
+        confirmations.submit_changes(request, {"phone": "036-22 22 22"}, date.today(), now_utc())
+        db.session.commit()
+        return {"entry": entry_id, "request": request.id}
