@@ -539,3 +539,16 @@ def test_suggest_endpoint(client, make_entry):
     data = client.get("/api/v1/suggest?q=vaxj&lang=sv").get_json()
     assert data["suggestions"][0]["label"] == "Växjö" and data["suggestions"][0]["url"].endswith("/sv/municipalities/0780")
     assert client.get("/api/v1/suggest?q=x&lang=xx").status_code == 400
+
+
+def test_when_no_entry_has_every_word_entries_with_some_are_shown(app, make_entry):
+    """"städ Vetlanda" with no cleaning firm in Vetlanda still finds what is there."""
+    make_entry("enterprise", slug="fiktivt-vetlanda-kooperativ", title={"sv": "Fiktiva Kooperativet"},
+               municipalities=["0685"])
+    make_entry("glossary", slug="fiktiv-stadning", title={"sv": "Fiktiv städning"},
+               summary={"sv": "Om städtjänster."})
+    with app.test_request_context("/sv/search"):
+        result = search.search(search.parse_request(MultiDict({"q": "städ Vetlanda"}), "sv"))
+    slugs = {hit.slug for hit in result.hits}
+    assert slugs == {"fiktivt-vetlanda-kooperativ", "fiktiv-stadning"}
+    assert "några av dem" in result.message  # the Swedish interface (the default)

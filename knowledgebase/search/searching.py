@@ -65,6 +65,13 @@ def _run(search: SearchService, state: State, request: SearchRequest, result: Se
                 result.corrected, result.query = True, result.suggestion
                 messages.append(_("No results for “%(query)s”. Showing results for “%(corrected)s”.",
                                   query=request.q.strip(), corrected=result.suggestion))
+    if len(nodes) > 1 and not match and not result.corrected:
+        # No entry has every word ("städ Vetlanda" with no cleaning firm there): show the
+        # entries that have some of them, best first, and say so.
+        for node in nodes:
+            match |= evaluator.match([node])
+        if match:
+            messages.append(_("No entry matches all the words; showing entries that match some of them."))
     selected = evaluate.filter_bits(state, request.filters)
     result.facets = evaluate.facet_counts(state, match, selected, FACETS, request.filters)
     for bits in selected.values():
