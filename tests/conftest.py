@@ -115,34 +115,35 @@ def runner(app):
 _counter = itertools.count(1)
 
 
+def create_entry(app, type_key: str, status: str = "published", **fields: Any) -> int:
+    """Create and commit an entry through the import path's own functions; returns its id.
+    Values are fictional; any seed-format field may be overridden."""
+    ct = BY_KEY[type_key]
+    number = next(_counter)
+    data = {
+        "slug": f"fiktiv-{type_key}-{number}",
+        "status": status,
+        "title": {"sv": f"Fiktiv {type_key} {number}"},
+        "summary": {"sv": "Påhittad post för tester."},
+        "sources": [{"title": "Testdata (fiktiv)", "url": ""}],
+        "last_verified": date(2026, 1, 1),
+        **fields,
+    }
+    with app.app_context():
+        clean = clean_entry_data(ct, data, Vocabulary.load())
+        entry = ct.model()
+        db.session.add(entry)
+        apply_entry_data(entry, ct, clean)
+        db.session.flush()
+        apply_entry_links(entry, ct, clean)
+        db.session.commit()
+        return entry.id
+
+
 @pytest.fixture
 def make_entry(app) -> Callable[..., Any]:
-    """Create and commit an entry: ``make_entry("enterprise", title="Test AB", status="draft")``.
-    Values are fictional; any seed-format field may be overridden."""
-
-    def factory(type_key: str, **fields: Any):
-        ct = BY_KEY[type_key]
-        number = next(_counter)
-        data = {
-            "slug": f"fiktiv-{type_key}-{number}",
-            "status": "published",
-            "title": {"sv": f"Fiktiv {type_key} {number}"},
-            "summary": {"sv": "Påhittad post för tester."},
-            "sources": [{"title": "Testdata (fiktiv)", "url": ""}],
-            "last_verified": date(2026, 1, 1),
-            **fields,
-        }
-        with app.app_context():
-            clean = clean_entry_data(ct, data, Vocabulary.load())
-            entry = ct.model()
-            db.session.add(entry)
-            apply_entry_data(entry, ct, clean)
-            db.session.flush()
-            apply_entry_links(entry, ct, clean)
-            db.session.commit()
-            return entry.id
-
-    return factory
+    """Create and commit an entry: ``make_entry("enterprise", title="Test AB", status="draft")``."""
+    return lambda type_key, **fields: create_entry(app, type_key, **fields)
 
 
 # -- a real SMTP server and real web pages on loopback ------------------------------------

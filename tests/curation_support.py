@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,7 @@ from knowledgebase.extensions import db
 from knowledgebase.services import accounts
 from knowledgebase.services.imports import import_path
 from knowledgebase.services.revisions import current_data
-from knowledgebase.services.serialization import Vocabulary, apply_entry_data, apply_entry_links, clean_entry_data
-from tests.conftest import SEED_DIR, close_app, make_app
+from tests.conftest import SEED_DIR, close_app, create_entry, make_app
 
 PASSWORD = "gröna äpplen under eken"
 ROLES = ("contributor", "adviser", "admin")
@@ -69,26 +67,7 @@ def logged_in_client(app, role: str):
 
 def add_entry(app, type_key: str = "enterprise", status: str = "draft", **fields: Any) -> int:
     """Create and commit an entry in any status (no revision, as if seeded)."""
-    ct = BY_KEY[type_key]
-    number = next(_numbers)
-    data = {
-        "slug": f"fiktiv-{type_key}-{number}",
-        "status": status,
-        "title": {"sv": f"Fiktiv {type_key} {number}"},
-        "summary": {"sv": "Påhittad post för tester."},
-        "sources": [{"title": "Testdata (fiktiv)", "url": ""}],
-        "last_verified": date(2026, 1, 1),
-        **fields,
-    }
-    with app.app_context():
-        clean = clean_entry_data(ct, data, Vocabulary.load())
-        entry = ct.model()
-        db.session.add(entry)
-        apply_entry_data(entry, ct, clean)
-        db.session.flush()
-        apply_entry_links(entry, ct, clean)
-        db.session.commit()
-        return entry.id
+    return create_entry(app, type_key, status=status, **fields)
 
 
 def edit_payload(app, entry_id: int, **changes: Any) -> dict[str, Any]:
