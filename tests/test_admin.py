@@ -76,6 +76,13 @@ def _suggestion(app) -> dict:
         return {"entry": entry_id, "suggestion": suggestion.id}
 
 
+def _accessibility_report(app) -> dict:
+    with app.app_context():
+        report = suggestions.create_suggestion("accessibility", "sv", message="Fokus syns inte i menyn.")
+        db.session.commit()
+        return {"report": report.id}
+
+
 def _user(app) -> dict:
     email = add_user(app, "contributor")
     with app.app_context():
@@ -153,6 +160,10 @@ CASES = [
          expected=(403, 200, 200)),
     Case("reject suggestion", "POST", lambda app, ids: f"/admin/suggestions/{ids['suggestion']}/reject", _suggestion,
          data=lambda app, ids: {"note": "Stämmer redan."}, expected=(403, 302, 302)),
+    Case("accessibility report", "GET", lambda app, ids: f"/admin/suggestions/{ids['report']}",
+         _accessibility_report, expected=(403, 200, 200)),
+    Case("mark a report handled", "POST", lambda app, ids: f"/admin/suggestions/{ids['report']}/handled",
+         _accessibility_report, data=lambda app, ids: {"handled-note": "Fokusram tillagd."}, expected=(403, 302, 302)),
     Case("import page", "GET", lambda app, ids: "/admin/import", expected=(403, 200, 200)),
     Case("import dry run", "POST", lambda app, ids: "/admin/import", data=_upload, expected=(403, 200, 200)),
     Case("import apply", "POST", lambda app, ids: "/admin/import/apply", data=lambda app, ids: {"token": "0" * 32},
@@ -229,7 +240,7 @@ def test_matrix_covers_every_admin_route(matrix_app):
         "admin.dashboard", "admin.entries", "admin.entry_types", "admin.entry_new", "admin.entry_detail",
         "admin.entry_edit", "admin.entry_transition", "admin.entry_verify", "admin.entry_delete",
         "admin.entry_history", "admin.entry_compare", "admin.revision_restore", "admin.suggestion_list",
-        "admin.suggestion_detail", "admin.suggestion_reject", "admin.import_upload", "admin.import_apply",
+        "admin.suggestion_detail", "admin.suggestion_reject", "admin.suggestion_handled", "admin.import_upload", "admin.import_apply",
         "admin.export_zip", "admin.users", "admin.user_role", "admin.user_disable", "admin.user_enable",
         "admin.audit_log", "admin.completeness",
         "admin.upkeep", "admin.upkeep_entry", "admin.upkeep_request_entry", "admin.upkeep_request_county",
@@ -389,6 +400,65 @@ def test_admin_pages_are_accessible(capp):
         assert accessibility_problems(anonymous.get(path).get_data(as_text=True)) == [], path
     invalid = anonymous.post("/sv/suggest", data={"name": "", "message": ""}).get_data(as_text=True)
     assert 'role="alert"' in invalid and accessibility_problems(invalid) == []
+    report = client.get(f"/admin/suggestions/{_accessibility_report(capp)['report']}").get_data(as_text=True)
+    assert accessibility_problems(report) == []
+
+
+# -- accessibility reports ------------------------------------------------------------------
+
+
+def test_a_reader_reports_an_accessibility_problem_and_an_adviser_closes_it(capp):
+    reader = capp.test_client()
+    statement = reader.get("/en/accessibility?page=/en/buyers").get_data(as_text=True)
+    assert 'id="report"' in statement and 'value="/en/buyers"' in statement
+    assert accessibility_problems(statement) == []
+    # An empty description is refused in the reader's language, and what was typed stays.
+    refused = reader.post("/sv/accessibility", data={"message": " ", "page_url": "/sv/buyers"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'role="alert"' in html and "Fyll i det här fältet." in html
+    assert 'value="/sv/buyers"' in html and accessibility_problems(html) == []
+    sent = reader.post("/en/accessibility", data={
+        "message": "The filter buttons cannot be reached with the keyboard.", "page_url": "/en/buyers",
+        "sender_name": "Fiktiv Läsare", "sender_email": "lasare@exempel.se"})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/en/accessibility?sent=1#report")
+    assert "Thank you for your report." in reader.get(sent.headers["Location"]).get_data(as_text=True)
+    with capp.app_context():
+        report = db.session.scalar(db.select(m.Suggestion).where(m.Suggestion.kind == "accessibility"))
+        assert (report.status, report.lang, report.page_url, report.sender_email, report.entry_id) == (
+            "waiting", "en", "/en/buyers", "lasare@exempel.se", None)
+        report_id = report.id
+    # A robot that fills the trap is thanked and nothing is saved.
+    trapped = reader.post("/sv/accessibility", data={"message": "Köp nu!", "homepage": "http://spam.example"})
+    assert trapped.status_code == 302
+    adviser = logged_in_client(capp, "adviser")
+    queue = adviser.get("/admin/suggestions/").get_data(as_text=True)
+    assert "Tillgänglighetsproblem" in queue
+    detail = adviser.get(f"/admin/suggestions/{report_id}").get_data(as_text=True)
+    assert "/en/buyers" in detail and "Markera som åtgärdad" in detail
+    # A note is required; then the report is closed with it, and it cannot be closed twice.
+    empty = adviser.post(f"/admin/suggestions/{report_id}/handled", data={"handled-note": ""})
+    assert empty.status_code == 422 and 'id="handled-note-error"' in empty.get_data(as_text=True)
+    done = adviser.post(f"/admin/suggestions/{report_id}/handled", data={"handled-note": "Fokusordningen rättad."})
+    assert done.status_code == 302
+    again = adviser.post(f"/admin/suggestions/{report_id}/handled", data={"handled-note": "Igen."})
+    assert again.status_code == 302
+    with capp.app_context():
+        report = db.session.get(m.Suggestion, report_id)
+        assert (report.status, report.moderator_note, report.result_entry_id) == (
+            "accepted", "Fokusordningen rättad.", None)
+        assert db.session.scalar(db.select(db.func.count()).select_from(m.Suggestion)) == 1
+        actions = db.session.scalars(db.select(m.AuditEvent.action)).all()
+        assert actions.count("suggestion_handled") == 1
+
+
+def test_only_reports_are_closed_without_an_entry(capp):
+    """A correction is taken up by editing its entry, never closed with a note alone."""
+    ids = _suggestion(capp)
+    adviser = logged_in_client(capp, "adviser")
+    response = adviser.post(f"/admin/suggestions/{ids['suggestion']}/handled", data={"handled-note": "Klart."})
+    assert response.status_code == 302
+    with capp.app_context():
+        assert db.session.get(m.Suggestion, ids["suggestion"]).status == "waiting"
 
 
 def test_dashboard_lists_what_needs_attention(capp):
@@ -431,8 +501,8 @@ def test_interface_language_follows_the_choice_then_the_browser(capp):
 ADMIN_PAGES = [
     "/admin/", "/admin/entries/", "/admin/entries/new", "/admin/entries/{entry}", "/admin/entries/{entry}/edit",
     "/admin/entries/{entry}/history", "/admin/entries/{entry}/compare?a={revision}&b=current",
-    "/admin/entries/{entry}/delete", "/admin/suggestions/", "/admin/suggestions/{suggestion}", "/admin/users/",
-    "/admin/audit/", "/admin/import", "/auth/password", "/sv/suggest", "/en/suggest?type=example&slug={slug}",
+    "/admin/entries/{entry}/delete", "/admin/suggestions/", "/admin/suggestions/{suggestion}",
+    "/admin/suggestions/{report}", "/admin/users/", "/admin/audit/", "/admin/import", "/auth/password", "/sv/suggest", "/en/suggest?type=example&slug={slug}",
 ] + [f"/admin/entries/new/{ct.key}" for ct in CONTENT_TYPES]
 
 
@@ -443,6 +513,7 @@ def browser_world(tmp_path_factory):
     email = add_user(app, "admin")
     ids = _with_revisions("published")(app)
     ids["suggestion"] = _suggestion(app)["suggestion"]
+    ids.update(_accessibility_report(app))
     ids["slug"] = entry_state(app, add_entry(app, "example", status="published")).slug
     yield app, email, ids
     close_app(app)

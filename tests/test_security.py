@@ -111,6 +111,7 @@ STATE_CHANGING = {
     "auth.password": "/auth/password",
     "auth.language": "/auth/language",
     "public.suggest": "/sv/suggest",
+    "public.accessibility": "/sv/accessibility",
     "public.shortlist_page": "/sv/shortlist",
     "admin.entry_new": "/admin/entries/new/enterprise",
     "admin.entry_edit": "/admin/entries/{entry}/edit",
@@ -119,6 +120,7 @@ STATE_CHANGING = {
     "admin.entry_delete": "/admin/entries/{entry}/delete",
     "admin.revision_restore": "/admin/entries/{entry}/revisions/{revision}/restore",
     "admin.suggestion_reject": "/admin/suggestions/{suggestion}/reject",
+    "admin.suggestion_handled": "/admin/suggestions/{report}/handled",
     "admin.import_upload": "/admin/import",
     "admin.import_apply": "/admin/import/apply",
     "admin.users": "/admin/users/",
@@ -165,15 +167,17 @@ def test_every_state_changing_route_refuses_a_missing_csrf_token(csrf_app):
     with csrf_app.app_context():
         entry = db.session.get(m.Entry, entry_id)
         suggestion = suggestions.create_suggestion("correction", "sv", entry, field="other", message="Fel.")
+        report = suggestions.create_suggestion("accessibility", "sv", message="Knappen syns inte.")
         revision = record_revision(entry, None, "edit", author="test")
         db.session.commit()
-        ids = {"entry": entry_id, "revision": revision.id, "suggestion": suggestion.id,
+        ids = {"entry": entry_id, "revision": revision.id, "suggestion": suggestion.id, "report": report.id,
                "user": db.session.scalar(db.select(m.User.id).where(m.User.email == other))}
     payloads = {
         "auth.login": {"email": admin_email, "password": PASSWORD},
         "auth.password": {"current": PASSWORD, "new": "nya blå stolar i rad", "confirm": "nya blå stolar i rad"},
         "auth.language": {"lang": "en"},
         "public.suggest": {"name": "Fiktivt AB", "message": "Hej."},
+        "public.accessibility": {"message": "Kontrasten är för låg."},
         "admin.entry_new": {"title_sv": "X", "slug": "csrf-x", "summary_sv": "X"},
         "admin.entry_edit": edit_payload(csrf_app, entry_id, summary_sv="Ändrad utan token"),
         "admin.entry_transition": {"action": "archive", "version": "1"},
@@ -181,6 +185,7 @@ def test_every_state_changing_route_refuses_a_missing_csrf_token(csrf_app):
         "admin.entry_delete": {"version": "1"},
         "admin.revision_restore": {"version": "1"},
         "admin.suggestion_reject": {"note": "Nej."},
+        "admin.suggestion_handled": {"handled-note": "Åtgärdat."},
         "admin.users": {"email": "csrf@exempel.se", "role": "admin", "password": "blå stolar på taket"},
         "admin.user_role": {"role": "admin"},
     }
@@ -191,6 +196,8 @@ def test_every_state_changing_route_refuses_a_missing_csrf_token(csrf_app):
     assert (entry.status, entry.summary_sv, entry.version) == ("published", "Påhittad post för tester.", 1)
     with csrf_app.app_context():
         assert db.session.get(m.Suggestion, ids["suggestion"]).status == "waiting"
+        assert db.session.get(m.Suggestion, ids["report"]).status == "waiting"
+        assert db.session.scalar(db.select(db.func.count()).select_from(m.Suggestion)) == 2
         assert db.session.get(m.User, ids["user"]).role == "adviser"
         assert db.session.scalar(db.select(db.func.count()).select_from(m.User)) == 2
     assert client.get("/admin/").status_code == 200  # still logged in: logout was refused too

@@ -27,6 +27,18 @@ class RejectForm(FlaskForm):
     submit = SubmitField(_l("Reject"))
 
 
+class HandledForm(FlaskForm):
+    note = TextAreaField(_l("What was done?"), [InputRequired(message=_l("Write a short note.")),
+                                               Length(max=2000)],
+                         description=_l("Seen by the other advisers, not by the sender."))
+    submit = SubmitField(_l("Mark as handled"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        # Shown beside the reject form, which has a "note" too: a prefix keeps the ids apart.
+        kwargs.setdefault("prefix", "handled")
+        super().__init__(*args, **kwargs)
+
+
 class UserForm(FlaskForm):
     email = EmailField(_l("E-mail"), [InputRequired(message=_l("Fill in this field.")), Length(max=254),
                                       Regexp(EMAIL_RE, message=_l("Enter an e-mail address like name@example.se."))])

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from knowledgebase import models as m
 from knowledgebase.admin import acting_user, bp, requires
-from knowledgebase.admin.forms import RejectForm
+from knowledgebase.admin.forms import HandledForm, RejectForm
 from knowledgebase.admin.views import page_arg
 from knowledgebase.extensions import db
 from knowledgebase.models.curation import SUGGESTION_STATUSES
@@ -26,32 +26,47 @@ def suggestion_list():
                            status_labels=suggestions.STATUS_LABELS, kind_labels=suggestions.KIND_LABELS)
 
 
+def _detail(suggestion: m.Suggestion, reject_form: RejectForm | None = None,
+            handled_form: HandledForm | None = None, status: int = 200):
+    municipality = db.session.get(m.Municipality, suggestion.municipality_code) if suggestion.municipality_code else None
+    return render_template("admin/suggestion_detail.html", suggestion=suggestion, form=reject_form or RejectForm(),
+                           handled_form=handled_form or HandledForm(), municipality=municipality,
+                           fields=suggestions.CORRECTION_FIELDS, note_only=suggestions.NOTE_ONLY_KINDS,
+                           status_labels=suggestions.STATUS_LABELS, kind_labels=suggestions.KIND_LABELS), status
+
+
 @bp.route("/suggestions/<int:suggestion_id>")
 @requires("suggestion.moderate")
 def suggestion_detail(suggestion_id: int):
-    suggestion = db.get_or_404(m.Suggestion, suggestion_id)
-    municipality = db.session.get(m.Municipality, suggestion.municipality_code) if suggestion.municipality_code else None
-    return render_template("admin/suggestion_detail.html", suggestion=suggestion, form=RejectForm(),
-                           municipality=municipality, fields=suggestions.CORRECTION_FIELDS,
-                           status_labels=suggestions.STATUS_LABELS, kind_labels=suggestions.KIND_LABELS)
+    return _detail(db.get_or_404(m.Suggestion, suggestion_id))
 
 
-@bp.route("/suggestions/<int:suggestion_id>/reject", methods=["POST"])
-@requires("suggestion.moderate")
-def suggestion_reject(suggestion_id: int):
+def _close(suggestion_id: int, form_class: type, close, done: str):
+    """Reject a suggestion, or mark it handled: the form's note, then back to the queue."""
     suggestion = db.get_or_404(m.Suggestion, suggestion_id)
-    form = RejectForm()
+    form = form_class()
     if not form.validate():
-        municipality = db.session.get(m.Municipality, suggestion.municipality_code) if suggestion.municipality_code else None
-        return render_template("admin/suggestion_detail.html", suggestion=suggestion, form=form,
-                               municipality=municipality, fields=suggestions.CORRECTION_FIELDS,
-                               status_labels=suggestions.STATUS_LABELS, kind_labels=suggestions.KIND_LABELS), 422
+        forms = {"reject_form": form} if form_class is RejectForm else {"handled_form": form}
+        return _detail(suggestion, status=422, **forms)
     try:
-        suggestions.reject(suggestion, acting_user(), form.note.data)
+        close(suggestion, acting_user(), form.note.data)
         db.session.commit()
     except workflow.WorkflowError as exc:
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("admin.suggestion_detail", suggestion_id=suggestion_id))
-    flash(_("The suggestion was rejected."), "success")
+    flash(done, "success")
     return redirect(url_for("admin.suggestion_list"))
+
+
+@bp.route("/suggestions/<int:suggestion_id>/reject", methods=["POST"])
+@requires("suggestion.moderate")
+def suggestion_reject(suggestion_id: int):
+    return _close(suggestion_id, RejectForm, suggestions.reject, _("The suggestion was rejected."))
+
+
+@bp.route("/suggestions/<int:suggestion_id>/handled", methods=["POST"])
+@requires("suggestion.moderate")
+def suggestion_handled(suggestion_id: int):
+    """Close an accessibility report with a note on what was done."""
+    return _close(suggestion_id, HandledForm, suggestions.mark_handled, _("The suggestion was marked as handled."))

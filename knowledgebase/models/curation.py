@@ -12,7 +12,7 @@ from knowledgebase.models.accounts import User
 from knowledgebase.models.base import db, now_utc
 from knowledgebase.models.entries import Entry
 
-SUGGESTION_KINDS = ("correction", "enterprise")
+SUGGESTION_KINDS = ("correction", "enterprise", "accessibility")
 SUGGESTION_STATUSES = ("waiting", "accepted", "rejected")
 
 
@@ -46,7 +46,8 @@ class Revision(db.Model):
 
 
 class Suggestion(db.Model):
-    """A correction of an entry, or a new social enterprise, sent in by anyone."""
+    """A correction of an entry, a new social enterprise, or an accessibility problem, sent in
+    by anyone."""
 
     __tablename__ = "suggestion"
 
@@ -63,6 +64,8 @@ class Suggestion(db.Model):
     website: Mapped[str] = mapped_column(String(500), default="")
     org_number: Mapped[str] = mapped_column(String(20), default="")
     municipality_code: Mapped[str] = mapped_column(String(4), default="")
+    # Accessibility problems: the page where it happened.
+    page_url: Mapped[str] = mapped_column(String(500), default="")
     message: Mapped[str] = mapped_column(Text, default="")
     # Shown to advisers only.
     sender_name: Mapped[str] = mapped_column(String(200), default="")

@@ -1,5 +1,5 @@
-"""Pages about the site itself: easy-to-read Swedish, the accessibility statement, and what's new
-(a page and Atom feeds)."""
+"""Pages about the site itself: easy-to-read Swedish and what's new (a page and Atom feeds).
+The accessibility statement, with its report form, is in suggest_views."""
 
 from flask import Response, abort, g, render_template, url_for
 from flask_babel import gettext as _
@@ -26,11 +26,6 @@ def entry_easy_read(type_key: str, slug: str):
 for _ct in CONTENT_TYPES:
     bp.add_url_rule(f"/{_ct.path}/<slug>/easy-read", "entry_easy_read", entry_easy_read,
                     defaults={"type_key": _ct.key})
-
-
-@bp.route("/accessibility")
-def accessibility():
-    return render_template("public/accessibility.html")
 
 
 @bp.route("/whats-new")

@@ -1,5 +1,6 @@
-"""Suggestions from readers, without an account: "suggest a correction" on every entry and
-"suggest a social enterprise". Protected by CSRF, a honeypot and a rate limit."""
+"""Suggestions from readers, without an account: "suggest a correction" on every entry,
+"suggest a social enterprise", and the accessibility statement with its form for reporting an
+accessibility problem. Protected by CSRF, a honeypot and a rate limit."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db, limiter
 from knowledgebase.public import bp
-from knowledgebase.public.suggest_forms import SuggestionForm, options
+from knowledgebase.public.suggest_forms import AccessibilityReportForm, SuggestionForm, options
 from knowledgebase.services import entries as entry_service
 from knowledgebase.services import suggestions, taxonomy
 
@@ -74,3 +75,24 @@ def suggest():
 @bp.route("/suggest/thanks")
 def suggest_thanks():
     return render_template("public/suggest.html", form=None, entry=None, sent=True)
+
+
+@bp.route("/accessibility", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SUGGEST_LIMIT"], methods=["POST"])
+def accessibility():
+    """The accessibility statement (as the DOS law asks) and the form to report a problem,
+    which goes into the advisers' suggestion queue. ``?page=`` fills in the page's address."""
+    if request.method == "GET" and request.args.get("sent") == "1":
+        return render_template("public/accessibility.html", form=None, sent=True)
+    form = AccessibilityReportForm()
+    if request.method == "GET":
+        form.page_url.data = request.args.get("page", "")[:500]
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("public/accessibility.html", form=form, sent=False), status
+    if not form.homepage.data:
+        suggestions.create_suggestion("accessibility", g.lang, message=form.message.data,
+                                      page_url=form.page_url.data or "", sender_name=form.sender_name.data or "",
+                                      sender_email=form.sender_email.data or "")
+        db.session.commit()
+    return redirect(url_for("public.accessibility", sent=1, _anchor="report"))

@@ -26,15 +26,10 @@ from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.services.orgnr import normalise_org_number
 from knowledgebase.services.serialization import EMAIL_RE, PHONE_RE, URL_RE
+from knowledgebase.public.suggest_forms import EMAIL_MESSAGE, REQUIRED, ReaderMessageForm, RobotTrapForm, options
 from knowledgebase.services.suggestions import CORRECTION_FIELDS, LIMITS
 
-REQUIRED = _l("Fill in this field.")
-EMAIL_MESSAGE = _l("Enter an e-mail address like name@example.se.")
 LANGUAGE_CHOICES = [SelectChoice("sv", "Svenska"), SelectChoice("en", "English")]
-
-
-def options(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _label(name: str) -> object:
@@ -122,7 +117,7 @@ class ConfirmForm(FlaskForm):
         }
 
 
-class AlertForm(FlaskForm):
+class AlertForm(RobotTrapForm):
     """Subscribe to e-mail about new entries in a municipality or a theme."""
 
     email = EmailField(_l("Your e-mail address"), [InputRequired(message=REQUIRED), Length(max=254),
@@ -130,9 +125,6 @@ class AlertForm(FlaskForm):
                        render_kw={"autocomplete": "email"})
     municipality = SelectField(_l("Municipality"), choices=[], default="")
     theme = SelectField(_l("Theme"), choices=[], default="")
-    # A trap for robots: hidden from people, so anything typed here marks a robot.
-    homepage = StringField(_l("Leave this field empty"), [Optional(), Length(max=200)],
-                           render_kw={"autocomplete": "off", "tabindex": "-1"})
     submit = SubmitField(_l("Subscribe"))
 
     def validate_theme(self, field: Any) -> None:
@@ -140,16 +132,10 @@ class AlertForm(FlaskForm):
             raise ValidationError(_l("Choose either a municipality or a theme."))
 
 
-class ReportOutdatedForm(FlaskForm):
+class ReportOutdatedForm(ReaderMessageForm):
     """"This is no longer right": which part, and what is right now if the reader knows."""
 
     field = SelectField(_l("What is out of date?"), choices=options(CORRECTION_FIELDS.items()), default="contact")
     message = TextAreaField(_l("What has changed? (optional)"), [Optional(), Length(max=LIMITS["message"] - 200)],
                             render_kw={"rows": 5})
-    sender_email = EmailField(_l("Your e-mail (optional)"), [Optional(), Length(max=LIMITS["sender_email"]),
-                                                              Regexp(EMAIL_RE, message=EMAIL_MESSAGE)],
-                              description=_l("Only the advisers see it, if they need to ask you something."),
-                              render_kw={"autocomplete": "email"})
-    homepage = StringField(_l("Leave this field empty"), [Optional(), Length(max=200)],
-                           render_kw={"autocomplete": "off", "tabindex": "-1"})
     submit = SubmitField(_l("Report it"))

@@ -32,6 +32,7 @@ ACTIONS = {
     "export": _l("Exported"),
     "suggestion_accept": _l("Accepted a suggestion"),
     "suggestion_reject": _l("Rejected a suggestion"),
+    "suggestion_handled": _l("Marked a suggestion as handled"),
 }
 
 

@@ -1,5 +1,6 @@
-"""Suggestions from the public: corrections of entries and new social enterprises, kept in
-a moderation queue until an adviser accepts (as a prefilled draft or edit) or rejects them."""
+"""Suggestions from the public: corrections of entries, new social enterprises and
+accessibility problems, kept in a moderation queue until an adviser accepts (as a prefilled
+draft or edit), marks as handled (accessibility problems) or rejects them."""
 
 from __future__ import annotations
 
@@ -32,11 +33,14 @@ CORRECTION_FIELDS = {
 # The parts whose proposed text can be put straight into the edit form.
 TEXT_FIELDS = ("title", "summary", "body")
 STATUS_LABELS = {"waiting": _l("Waiting"), "accepted": _l("Accepted"), "rejected": _l("Rejected")}
-KIND_LABELS = {"correction": _l("Correction"), "enterprise": _l("New social enterprise")}
+KIND_LABELS = {"correction": _l("Correction"), "enterprise": _l("New social enterprise"),
+               "accessibility": _l("Accessibility problem")}
+# Kinds that change no entry: an adviser closes them with a note on what was done.
+NOTE_ONLY_KINDS = ("accessibility",)
 # Size limits on every field (the public form checks them too).
 LIMITS = {
     "name": 200, "website": 500, "org_number": 20, "municipality_code": 4, "field": 40,
-    "proposed": 5000, "message": 5000, "sender_name": 200, "sender_email": 254, "note": 2000,
+    "proposed": 5000, "page_url": 500, "message": 5000, "sender_name": 200, "sender_email": 254, "note": 2000,
 }
 
 
@@ -70,28 +74,36 @@ def _check_waiting(suggestion: m.Suggestion) -> None:
         raise WorkflowError(_("This suggestion has already been handled."))
 
 
-def reject(suggestion: m.Suggestion, user: m.User, note: str) -> None:
-    """Close a suggestion without a change, with a note for the other advisers."""
+def _close(suggestion: m.Suggestion, user: m.User, status: str, note: str) -> None:
     require(user, "suggestion.moderate")
     _check_waiting(suggestion)
-    suggestion.status = "rejected"
+    suggestion.status = status
     suggestion.moderated_by_id = user.id
     suggestion.moderated_at = now_utc()
     suggestion.moderator_note = note.strip()[:LIMITS["note"]]
+
+
+def reject(suggestion: m.Suggestion, user: m.User, note: str) -> None:
+    """Close a suggestion without a change, with a note for the other advisers."""
+    _close(suggestion, user, "rejected", note)
     audit.record("suggestion_reject", user, target=suggestion, detail=suggestion.moderator_note)
 
 
 def accept(suggestion: m.Suggestion, user: m.User, entry: m.Entry, note: str = "") -> None:
     """Close a suggestion as taken up in ``entry`` (the new draft, or the corrected entry)."""
-    require(user, "suggestion.moderate")
-    _check_waiting(suggestion)
-    suggestion.status = "accepted"
-    suggestion.moderated_by_id = user.id
-    suggestion.moderated_at = now_utc()
-    suggestion.moderator_note = note.strip()[:LIMITS["note"]]
+    _close(suggestion, user, "accepted", note)
     suggestion.result_entry_id = entry.id
     audit.record("suggestion_accept", user, target=suggestion,
                  detail=f"{entry.type}/{entry.slug}")
+
+
+def mark_handled(suggestion: m.Suggestion, user: m.User, note: str) -> None:
+    """Close a suggestion that changes no entry (an accessibility problem) as accepted, with a
+    note on what was done about it."""
+    if suggestion.kind not in NOTE_ONLY_KINDS:
+        raise WorkflowError(_("This suggestion is taken up by editing an entry."))
+    _close(suggestion, user, "accepted", note)
+    audit.record("suggestion_handled", user, target=suggestion, detail=suggestion.moderator_note)
 
 
 def slugify(text: str) -> str:
