@@ -226,6 +226,54 @@ def test_buyers_page_and_api_share_the_parameters(app, client, make_entry):
     assert client.get("/sv/buyers?service=zzzqqq").status_code == 200
 
 
+def _search_slugs(client, query: str) -> set[str]:
+    response = client.get(f"/api/v1/search?{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return {hit["slug"] for hit in response.get_json()["results"]}
+
+
+@pytest.mark.parametrize("service, expected", [
+    ("90", {"eksjo", "kalmar"}), ("90000000", {"eksjo", "kalmar"}), ("909", {"eksjo", "kalmar"}),
+    ("90910000-9", {"eksjo", "kalmar"}), ("9091+1200", {"eksjo", "kalmar"}), ("77", {"vetlanda"}),
+    ("85312400", {"vaxjo"}), ("cleaning", {"eksjo", "kalmar"}), ("99999999", set()),
+])
+def test_site_search_takes_a_service_slug_or_cpv_code_with_its_hierarchy(client, make_entry, service, expected):
+    ids = fictional_suppliers(make_entry)
+    wanted = {slug for key, slug in (("eksjo", "fiktiva-stadkooperativet-eksjo"), ("kalmar", "fiktiva-putsarna-kalmar"),
+                                     ("vetlanda", "fiktiva-tradgarden-vetlanda"), ("vaxjo", "fiktiva-omsorgen-vaxjo"))
+              if key in expected}
+    assert ids and _search_slugs(client, f"service={service}") == wanted
+
+
+def test_site_search_serves_and_reserved_match_the_supplier_search(app, client, make_entry):
+    fictional_suppliers(make_entry)
+    make_entry("enterprise", slug="fiktiva-for-lag-andel", municipalities=["0685"], services=["cleaning"],
+               reserved_contracts=True, reserved_share=25)
+    # "Serves Vetlanda" counts the whole county the Eksjö cooperative serves, not only addresses.
+    assert _search_slugs(client, "service=cleaning&serves=0685") == {
+        "fiktiva-stadkooperativet-eksjo", "fiktiva-for-lag-andel"}
+    assert _search_slugs(client, "serves=0685&reserved=1") == {
+        "fiktiva-stadkooperativet-eksjo", "fiktiva-tradgarden-vetlanda"}
+    assert _search_slugs(client, "service=90&serves=0685&reserved=1") == {"fiktiva-stadkooperativet-eksjo"}
+    assert _search_slugs(client, "serves=0880") == {"fiktiva-putsarna-kalmar"}
+    # The same answers as the supplier search, for every municipality of the region.
+    with app.app_context():
+        region = [mu.code for county in db.session.scalars(select(m.County).where(m.County.code.in_(
+            ["05", "06", "07", "08", "09"]))) for mu in county.municipalities]
+        for code in region:
+            expected = slugs(buyers.find_suppliers(serves=code, reserved=True, per_page=100))
+            assert _search_slugs(client, f"serves={code}&reserved=1&per_page=100") == expected, code
+    api = client.get("/api/v1/search?service=90910000-9&serves=0685").get_json()
+    assert api["filters"] == {"service": ["9091"], "serves": ["0685"]}
+    assert api["facets"]["service"]["9091"] == 2
+    for bad in ("serves=0000", "serves=06", "reserved=maybe", "service=no-such-service", "fresh=ja"):
+        assert client.get(f"/api/v1/search?{bad}").status_code == 400, bad
+        assert client.get(f"/sv/search?{bad}").status_code == 400, bad
+    page = client.get("/en/search?service=90&serves=0685").get_data(as_text=True)
+    assert "Fiktiva Städkooperativet i Eksjö" in page and "Fiktiva Putsarna" not in page
+    assert '<option value="0685" selected>' in page and "CPV 90" in page
+
+
 # -- eligibility with dated evidence --------------------------------------------------------
 
 @pytest.mark.parametrize("declared, stale", [("2025-11-29", False), ("2025-11-28", True), ("2026-03-01", False)])

@@ -142,6 +142,46 @@ def test_cards_show_freshness_and_fresh_filter(app, client, make_entry):
     assert ids == {db_id(app, "fiktiv-farsk"), db_id(app, "fiktiv-bekraftad")}
 
 
+def test_search_filters_on_freshness_and_the_api_shows_confirmations(app, client, make_entry):
+    make_entry("enterprise", slug="fiktiv-farsk", title={"sv": "Fiktiv färsk kaffebar"}, last_verified=TODAY,
+               email="info@fiktivt-exempel.se")
+    make_entry("enterprise", slug="fiktiv-gammal", title={"sv": "Fiktiv gammal kaffebar"},
+               last_verified=months_before(TODAY, 13), email="gammal@fiktivt-exempel.se")
+    make_entry("example", slug="fiktivt-exempel-farskt", title={"sv": "Fiktivt kaffebar-exempel"}, last_verified=TODAY)
+    # Confirmed one day inside the shelf life by its contact, never by an adviser.
+    make_entry("enterprise", slug="fiktiv-bekraftad", title={"sv": "Fiktiv bekräftad kaffebar"}, last_verified=None)
+    with app.app_context():
+        db.session.add(m.EntryUpkeep(entry_id=db_id(app, "fiktiv-bekraftad"),
+                                     confirmed_at=months_before(TODAY, 12)))
+        db.session.commit()
+
+    def found(query: str) -> tuple[set[str], dict]:
+        body = client.get(f"/api/v1/search?{query}").get_json()
+        return {hit["slug"] for hit in body["results"]}, body["facets"]
+
+    every, _facets = found("q=kaffebar")
+    assert every == {"fiktiv-farsk", "fiktiv-gammal", "fiktivt-exempel-farskt", "fiktiv-bekraftad"}
+    fresh, facets = found("q=kaffebar&fresh=1")
+    assert fresh == {"fiktiv-farsk", "fiktivt-exempel-farskt", "fiktiv-bekraftad"}
+    assert facets["type"] == {"enterprise": 2, "example": 1}  # counts follow the filter
+    assert found("fresh=1&type=enterprise")[0] == {"fiktiv-farsk", "fiktiv-bekraftad"}
+    assert found("q=kaffebar&fresh=0")[0] == every
+    page = client.get("/en/search?q=kaffebar&fresh=1").get_data(as_text=True)
+    assert 'id="search-fresh" name="fresh" value="1" checked' in page and "Fiktiv gammal" not in page
+
+    summary = client.get("/api/v1/enterprises/").get_json()["results"]
+    confirmed = {item["slug"]: item["confirmed"] for item in summary}
+    assert confirmed["fiktiv-farsk"] == {"on": TODAY.isoformat(), "stale": False, "shelf_life_months": 12}
+    assert confirmed["fiktiv-gammal"]["stale"] is True
+    assert confirmed["fiktiv-bekraftad"] == {"on": months_before(TODAY, 12).isoformat(), "stale": False,
+                                             "shelf_life_months": 12}
+    detail = client.get("/api/v1/enterprises/fiktiv-gammal").get_json()
+    facts = {item["fact"]: item for item in detail["facts"]}
+    assert facts["email"]["confirmed_at"] == months_before(TODAY, 13).isoformat()
+    assert facts["email"]["stale"] is True and facts["email"]["source"] == "adviser"
+    assert "phone" not in facts  # facts without a value have nothing to confirm
+
+
 def test_report_outdated_information_reaches_the_suggestion_queue(app, client, make_entry):
     make_entry("enterprise", slug="fiktiv-inaktuell", title={"sv": "Fiktiv inaktuell"})
     page = client.get("/sv/report-outdated?type=enterprise&slug=fiktiv-inaktuell")

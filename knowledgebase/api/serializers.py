@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import url_for
 
 from knowledgebase import models as m
 from knowledgebase.content_types import ContentType, for_entry
+from knowledgebase.services import provenance
 from knowledgebase.services.serialization import entry_to_data
 
 
@@ -31,7 +33,32 @@ def entry_summary(entry: m.Entry) -> dict[str, Any]:
         "municipalities": [mu.code for mu in entry.municipalities],
         "counties": sorted(entry.county_codes()),
         "updated_at": entry.updated_at.isoformat() if entry.updated_at else None,
+        "confirmed": confirmation(entry),
     }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def confirmation(entry: m.Entry) -> dict[str, Any]:
+    """When the entry as a whole was last confirmed (by an adviser or its contact), and
+    whether that is older than the shelf life."""
+    day, stale = provenance.entry_confirmation(entry, date.today())
+    return {"on": _iso(day), "stale": stale, "shelf_life_months": provenance.shelf_life_months()}
+
+
+def fact_provenance(entry: m.Entry) -> list[dict[str, Any]]:
+    """Where each tracked fact came from and when it was confirmed."""
+    return [{
+        "fact": status.fact.key,
+        "source": status.source or None,
+        "confirmed_at": _iso(status.confirmed_at),
+        "stale": status.stale,
+        "changed_since": status.changed,
+        "source_note": status.note or None,
+        "source_url": status.url or None,
+    } for status in provenance.fact_statuses(entry, date.today())]
 
 
 def entry_detail(entry: m.Entry, ct: ContentType | None = None) -> dict[str, Any]:
@@ -46,4 +73,6 @@ def entry_detail(entry: m.Entry, ct: ContentType | None = None) -> dict[str, Any
         "url": {"sv": entry_url(entry, "sv"), "en": entry_url(entry, "en")},
         "created_at": entry.created_at.isoformat() if entry.created_at else None,
         "updated_at": entry.updated_at.isoformat() if entry.updated_at else None,
+        "confirmed": confirmation(entry),
+        "facts": fact_provenance(entry),
     }

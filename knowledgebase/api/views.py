@@ -26,6 +26,10 @@ def index():
             ct.key: url_for("api.entry_list", type_key=ct.key, _external=True) for ct in CONTENT_TYPES
         },
         "taxonomy": url_for("api.taxonomy", _external=True),
+        "search": url_for("api.search", _external=True),
+        "suggest": url_for("api.suggest", _external=True),
+        "suppliers": url_for("api.suppliers", _external=True),
+        "feeds": {lang: url_for("public.feed", lang=lang, _external=True) for lang in ("sv", "en")},
     })
 
 

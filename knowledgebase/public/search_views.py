@@ -13,6 +13,7 @@ from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
 from knowledgebase.public import bp
 from knowledgebase.services import entries as entry_service
+from knowledgebase.services import taxonomy
 from knowledgebase.services.entries import BadFilter
 
 ADVICE_SHOWN = 5
@@ -32,6 +33,7 @@ def search():
         sort_facet=search_module.sorted_facet_values,
         clear_url=url_for("public.search", **req.args(**{name: None for name in req.filters})),
         advice=advice_nearby(req) if not result.total else [],
+        counties=taxonomy.counties_with_municipalities(),
     )
 
 

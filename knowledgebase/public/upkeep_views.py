@@ -27,10 +27,8 @@ from knowledgebase.services.serialization import FieldError
 @bp.app_template_global()
 def freshness(entry: m.Entry) -> dict:
     """The entry's confirmation as a whole, for cards: {"date", "stale"}."""
-    if "upkeep_dates" not in g:
-        g.upkeep_dates = provenance.upkeep_dates()
-    day = provenance.confirmed_on(entry, g.upkeep_dates.get(entry.id))
-    return {"date": day, "stale": provenance.is_stale(day, date.today(), provenance.shelf_life_months())}
+    day, stale = provenance.entry_confirmation(entry, date.today())
+    return {"date": day, "stale": stale}
 
 
 @bp.app_template_global()

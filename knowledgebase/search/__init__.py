@@ -73,11 +73,12 @@ def _int_arg(args: MultiDict, name: str, default: int, maximum: int) -> int:
 
 
 def parse_request(args: MultiDict, locale: str) -> SearchRequest:
-    """A search request from query arguments (q, the facets, sort, page, per_page).
+    """A search request from query arguments (q, the facets, ``serves``, ``fresh``, sort,
+    page, per_page).
     Raises ``BadFilter`` for a value that names nothing or is not a number."""
     if not hasattr(args, "getlist"):
         args = MultiDict(args)
-    filters = {name: _facets.validate(name, args.getlist(name)) for name in FACETS}
+    filters = {name: _facets.validate(name, args.getlist(name)) for name in _facets.FILTERS}
     sort = args.get("sort") or "relevance"
     if sort not in SORTS:
         raise BadFilter("sort", sort)

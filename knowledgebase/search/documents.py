@@ -19,6 +19,7 @@ from sqlalchemy import Connection, select
 from knowledgebase import models as m
 from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.models import entries as tables
+from knowledgebase.services.buyers import RESERVED_SHARE_MIN, cpv_terms
 
 CHUNK = 1000
 Texts = list[tuple[str, str]]
@@ -96,7 +97,8 @@ def _timestamp(value: datetime | None) -> int:
 
 
 class _Places:
-    """Municipality and county names, loaded once per run."""
+    """Municipality and county names, the municipalities of each county and the CPV terms of
+    each service category, loaded once per run."""
 
     def __init__(self, conn: Connection):
         self.municipalities = {
@@ -104,6 +106,12 @@ class _Places:
                 select(m.Municipality.code, m.Municipality.name, m.Municipality.county_code))
         }
         self.counties = dict(conn.execute(select(m.County.code, m.County.name)).all())
+        self.in_county: dict[str, list[str]] = defaultdict(list)
+        for code, (_name, county) in self.municipalities.items():
+            self.in_county[county].append(code)
+        self.cpv = {slug: sorted({term for item in cpv or () for term in cpv_terms(
+            str(item["code"] if isinstance(item, dict) else item))})
+            for slug, cpv in conn.execute(select(m.ServiceCategory.slug, m.ServiceCategory.cpv))}
 
 
 def published_ids(conn: Connection) -> list[int]:
@@ -168,9 +176,27 @@ def _document(row, extra, links: dict[str, dict[int, list]], places: _Places) ->
     for name in ("theme", "package", "municipality", "service", "target_group"):
         facets += [f"{name}:{value}" for value in links[name].get(entry_id, [])]
     if type_key == "enterprise":
-        if extra.get("legal_form_slug"):
-            facets.append(f"legal_form:{extra['legal_form_slug']}")
-        if extra.get("reserved_contracts") is not None:
-            facets.append(f"reserved:{'yes' if extra['reserved_contracts'] else 'no'}")
+        facets += _buyer_terms(entry_id, extra, links, places)
     doc.facets = facets
     return doc
+
+
+def _buyer_terms(entry_id: int, extra, links: dict[str, dict[int, list]], places: _Places) -> list[str]:
+    """An enterprise's terms for the buyer's filters: legal form; reserved (yes when it states
+    it can take reserved contracts and no declared share is under the LOU 4 kap. 18 § minimum,
+    as services.buyers.reserved_clause); ``cpv:`` every CPV code of its services with its
+    ancestors; ``serves:`` every municipality of its area (named, or in a whole county)."""
+    terms = []
+    if extra.get("legal_form_slug"):
+        terms.append(f"legal_form:{extra['legal_form_slug']}")
+    if extra.get("reserved_contracts") is not None:
+        share = extra.get("reserved_share")
+        eligible = extra["reserved_contracts"] and (share is None or share >= RESERVED_SHARE_MIN)
+        terms.append(f"reserved:{'yes' if eligible else 'no'}")
+    cpv = {term for slug in links["service"].get(entry_id, []) for term in places.cpv.get(slug, ())}
+    terms += [f"cpv:{term}" for term in sorted(cpv)]
+    served = set(links["municipality"].get(entry_id, []))
+    for county in links["county"].get(entry_id, []):
+        served.update(places.in_county.get(county, ()))
+    terms += [f"serves:{code}" for code in sorted(served)]
+    return terms

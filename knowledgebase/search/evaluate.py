@@ -8,7 +8,7 @@ import heapq
 import math
 import sys
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from knowledgebase.search import store
 from knowledgebase.search.engine import State, bits_from_docs, docs_from_bits
@@ -366,20 +366,27 @@ def facet_values(state: State) -> dict[str, list[str]]:
     return cache
 
 
-def filter_bits(state: State, filters: dict[str, list[str]]) -> dict[str, int]:
-    """Per facet with a selection: the documents having any selected value (OR within)."""
+def filter_bits(state: State, filters: dict[str, list[str]], term: Callable[[str, str], str]) -> dict[str, int]:
+    """Per facet with a selection: the documents having any selected value (OR within);
+    ``term(name, value)`` is the index term of a value."""
     result = {}
     for name, values in filters.items():
         if values:
             bits = 0
             for value in values:
-                bits |= state.facet_bits(f"{name}:{value}")
+                bits |= state.facet_bits(term(name, value))
             result[name] = bits
     return result
 
 
+def entry_bits(state: State, entry_ids: Iterable[int]) -> int:
+    """The live documents of ``entry_ids`` (ids the index does not hold are left out)."""
+    mapping = state.entry_ids()
+    return bits_from_docs([mapping[i] for i in entry_ids if i in mapping])
+
+
 def facet_counts(state: State, match: int, selected: dict[str, int], facets: Iterable[str],
-                 chosen: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+                 chosen: dict[str, list[str]], term: Callable[[str, str], str]) -> dict[str, dict[str, int]]:
     """Counts per facet value among the matches, each facet ignoring its own selection (so
     that choosing a second value of one facet widens, as OR within a facet promises)."""
     present = facet_values(state)
@@ -396,6 +403,9 @@ def facet_counts(state: State, match: int, selected: dict[str, int], facets: Ite
                 if count:
                     values[value] = count
         for value in chosen.get(name, ()):
-            values.setdefault(value, 0)
+            # A chosen value is always shown: counted when it is not a value of its own
+            # (a CPV prefix), zero when nothing matches.
+            if value not in values:
+                values[value] = (base & state.facet_bits(term(name, value))).bit_count() if base else 0
         counts[name] = values
     return counts

@@ -1,4 +1,8 @@
-"""The facets: which exist, which values a request may select, and their labels."""
+"""The facets: which exist, which values a request may select, the index term each value
+stands for, and their labels. Besides the facets (shown with counts), a request may carry
+two filters without counts: ``serves`` (a municipality in the enterprise's area served) and
+``fresh`` (confirmed within the shelf life; answered from the database, since it changes
+with the date)."""
 
 from __future__ import annotations
 
@@ -10,11 +14,14 @@ from sqlalchemy import select
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
 from knowledgebase.extensions import db
+from knowledgebase.services.buyers import cpv_prefix
 from knowledgebase.services.entries import BadFilter
 
 # In the order the page shows them.
 FACETS = ("type", "theme", "package", "county", "municipality", "service", "target_group",
           "legal_form", "reserved", "language")
+# Everything a request may filter on.
+FILTERS = (*FACETS, "serves", "fresh")
 
 FACET_LABELS = {
     "type": _l("Type"),
@@ -33,7 +40,10 @@ FIXED_VALUES = {
     "type": tuple(BY_KEY),
     "reserved": ("yes", "no"),
     "language": ("sv", "en"),
+    "fresh": ("1",),
 }
+# Other spellings a request may use: ``reserved=1`` (as the supplier search takes it).
+_ALIASES = {"reserved": {"1": "yes", "0": "no"}, "fresh": {"0": ""}}
 
 _COLUMNS = {
     "theme": m.Theme.number,
@@ -43,12 +53,19 @@ _COLUMNS = {
     "service": m.ServiceCategory.slug,
     "target_group": m.TargetGroup.slug,
     "legal_form": m.LegalForm.slug,
+    "serves": m.Municipality.code,
 }
 
 
 def validate(name: str, values: list[str]) -> list[str]:
-    """The distinct values of one facet, in the order given; ``BadFilter`` for a value that
-    names nothing (checked against the database, so new taxonomy rows work at once)."""
+    """The distinct values of one filter, in the order given; ``BadFilter`` for a value that
+    names nothing (checked against the database, so new taxonomy rows work at once). A
+    ``service`` is a category slug or a CPV code or prefix in any common form ("90",
+    "90910000-9"), kept as its significant digits."""
+    aliases = _ALIASES.get(name, {})
+    values = [aliases.get(v.strip(), v.strip()) for v in values]
+    if name == "service":
+        values = [cpv_prefix(v) or v for v in values]
     values = list(dict.fromkeys(v for v in values if v != ""))
     if not values:
         return []
@@ -61,10 +78,20 @@ def validate(name: str, values: list[str]) -> list[str]:
         column = _COLUMNS[name]
         safe = [v for v in values if len(v) <= 80 and v.isprintable()]
         allowed = set(db.session.scalars(select(column).where(column.in_(safe)))) if safe else set()
+        if name == "service":
+            allowed |= {v for v in values if v.isdigit()}  # CPV prefixes, from cpv_prefix above
     for value in values:
         if value not in allowed:
             raise BadFilter(name, value)
     return values
+
+
+def term(name: str, value: str) -> str:
+    """The index term of a filter value: ``service`` values that are CPV prefixes match the
+    ``cpv:`` terms (a division finds every code below it)."""
+    if name == "service" and value.isdigit():
+        return f"cpv:{value}"
+    return f"{name}:{value}"
 
 
 def _named(model, key, locale: str, values: Iterable[str]) -> dict[str, str]:
@@ -96,7 +123,7 @@ def labels(counts: dict[str, dict[str, int]], locale: str) -> dict[str, dict[str
         elif name in ("service", "target_group", "legal_form"):
             model = {"service": m.ServiceCategory, "target_group": m.TargetGroup, "legal_form": m.LegalForm}[name]
             names = _named(model, model.slug, locale, keys)
-            result[name] = {k: names.get(k, k) for k in keys}
+            result[name] = {k: names.get(k) or (f"CPV {k}" if k.isdigit() else k) for k in keys}
         elif name == "reserved":
             result[name] = {"yes": str(_l("Yes")), "no": str(_l("No"))}
         elif name == "language":

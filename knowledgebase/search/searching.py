@@ -13,12 +13,13 @@ from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.search import evaluate
 from knowledgebase.search.engine import State
-from knowledgebase.search.facets import FACETS
+from knowledgebase.search.facets import FACETS, term
 from knowledgebase.search.query import Builder, tokenize
 from knowledgebase.search.results import Hit, SearchRequest, SearchResult
 from knowledgebase.search.service import SearchService
 from knowledgebase.search.snippets import snippet
 from knowledgebase.search.spelling import suggestion_for
+from knowledgebase.services import provenance
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,10 @@ def _run(search: SearchService, state: State, request: SearchRequest, result: Se
             match |= evaluator.match([node])
         if match:
             messages.append(_("No entry matches all the words; showing entries that match some of them."))
-    selected = evaluate.filter_bits(state, request.filters)
-    result.facets = evaluate.facet_counts(state, match, selected, FACETS, request.filters)
+    selected = evaluate.filter_bits(state, {k: v for k, v in request.filters.items() if k != "fresh"}, term)
+    if request.filters.get("fresh"):
+        selected["fresh"] = evaluate.entry_bits(state, provenance.fresh_entry_ids())
+    result.facets = evaluate.facet_counts(state, match, selected, FACETS, request.filters, term)
     for bits in selected.values():
         match &= bits
     result.total = match.bit_count()

@@ -25,7 +25,7 @@ from knowledgebase.search.documents import IndexDoc
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the analysis changes: a different version means "rebuild".
-SCHEMA_VERSION = "kb-search-5"
+SCHEMA_VERSION = "kb-search-6"
 VERSION_FILE = "KB_SCHEMA_VERSION"
 TEXT_FIELDS = ("title", "summary", "body")
 # Bulk writes commit every this many documents, which bounds the writer's memory.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -247,6 +247,15 @@ def confirmed_on(entry: m.Entry, upkeep_confirmed: date | None) -> date | None:
     """The day the entry as a whole was last confirmed (by an adviser or its contact)."""
     dates = [d for d in (entry.last_verified, upkeep_confirmed) if d]
     return max(dates) if dates else None
+
+
+def entry_confirmation(entry: m.Entry, today: date) -> tuple[date | None, bool]:
+    """The day ``entry`` was confirmed as a whole and whether that is past the shelf life;
+    the contacts' confirmations are read once per request (lists show many entries)."""
+    if "upkeep_dates" not in g:
+        g.upkeep_dates = upkeep_dates()
+    day = confirmed_on(entry, g.upkeep_dates.get(entry.id))
+    return day, is_stale(day, today, shelf_life_months())
 
 
 def upkeep_dates(entry_ids: Iterable[int] | None = None) -> dict[int, date]:
