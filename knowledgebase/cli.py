@@ -14,8 +14,7 @@ from knowledgebase.extensions import db
 
 
 def _import(path: str, dry_run: bool = False) -> None:
-    from knowledgebase.services.duplicates import REASON_LABELS as DUPLICATE_REASONS
-    from knowledgebase.services.duplicates import import_duplicates
+    from knowledgebase.services.duplicates import import_duplicate_warnings
     from knowledgebase.services.imports import ImportFailed, import_path
 
     try:
@@ -26,8 +25,7 @@ def _import(path: str, dry_run: bool = False) -> None:
             click.echo(message, err=True)
         click.echo(_("Import refused; the database is unchanged."), err=True)
         sys.exit(1)
-    duplicates = [_("Likely duplicate: %(slug)s and %(other)s (%(reason)s)", slug=one.slug, other=other.slug,
-                    reason=DUPLICATE_REASONS[reason]) for one, other, reason in import_duplicates(report.entries)]
+    duplicates = import_duplicate_warnings(report.entries)
     if dry_run:
         db.session.rollback()
         click.echo(_("Dry run: nothing was saved."))

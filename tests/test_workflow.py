@@ -18,6 +18,7 @@ from knowledgebase.services import revisions, suggestions, workflow
 from tests.conftest import close_app
 from tests.curation_support import (
     PASSWORD,
+    accessibility_problems,
     add_entry,
     add_user,
     app_fixture,
@@ -470,6 +471,33 @@ def test_import_dry_run_then_apply(capp):
         assert event.target_label == "glossary.yaml"
     # The token is used up.
     assert client.post("/admin/import/apply", data={"token": token}).status_code == 302
+
+
+def test_import_page_lists_likely_duplicates(capp):
+    """Uploading enterprises in the browser warns, in the dry run and after the import, about
+    ones that look like enterprises already there (same organisation number, or a similar name
+    in the same municipality)."""
+    add_entry(capp, "enterprise", slug="fiktiva-fixarna", status="published",
+              title={"sv": "Kooperativet Fiktiva Fixarna"}, org_number="556677-8899", municipalities=["0662"])
+    upload = yaml.safe_dump({"type": "enterprise", "entries": [
+        {"slug": "fiktiva-fixarna-ek-for", "title": "Fiktiva Fixarna ekonomisk förening", "summary": "Påhittad.",
+         "municipalities": ["0662"]},
+        {"slug": "samma-nummer", "title": "Ett helt annat fiktivt namn", "summary": "Påhittad.",
+         "org_number": "556677-8899"},
+        {"slug": "inget-likt", "title": "Fiktiva Cykelverkstaden", "summary": "Påhittad.", "municipalities": ["0180"]},
+    ]}, allow_unicode=True).encode()
+    client = logged_in_client(capp, "adviser")
+    dry = client.post("/admin/import", content_type="multipart/form-data",
+                      data={"file": (io.BytesIO(upload), "enterprises.yaml")}).get_data(as_text=True)
+    assert "Troliga dubbletter (2)" in dry
+    assert "fiktiva-fixarna-ek-for och fiktiva-fixarna" in dry and "samma-nummer och fiktiva-fixarna" in dry
+    assert "inget-likt och" not in dry
+    assert accessibility_problems(dry) == []
+    token = re.search(r'name="token" value="([0-9a-f]{32})"', dry).group(1)
+    applied = client.post("/admin/import/apply", data={"token": token}).get_data(as_text=True)
+    assert "Troliga dubbletter (2)" in applied
+    with capp.app_context():  # a warning, not a refusal: all three were imported
+        assert db.session.scalar(db.select(db.func.count()).select_from(m.Enterprise)) == 4
 
 
 def test_a_refused_import_changes_nothing(capp):

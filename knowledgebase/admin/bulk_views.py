@@ -21,6 +21,7 @@ from knowledgebase.admin import uploads
 from knowledgebase.admin.forms import ImportForm
 from knowledgebase.extensions import db
 from knowledgebase.services import audit
+from knowledgebase.services.duplicates import import_duplicate_warnings
 from knowledgebase.services.imports import ImportFailed, ImportReport, export_to, import_path
 from knowledgebase.services.revisions import ensure_baselines, record_import
 
@@ -53,9 +54,11 @@ def import_upload():
         return render_template("admin/import.html", form=form), 422
     name = form.file.data.filename or ""
     errors: list[str] = []
+    duplicates: list[str] = []
     report = None
     try:
         report = import_path(uploads.path_for(token, data_dir))
+        duplicates = import_duplicate_warnings(report.entries)
     except ImportFailed as exc:
         errors = _without_paths(exc.errors, data_dir)
     finally:
@@ -67,7 +70,8 @@ def import_upload():
         session["import_token"] = token
         session["import_name"] = name
     return render_template("admin/import_report.html", dry_run=True, report=report, errors=errors,
-                           outcomes=_outcomes(report) if report else None, token=token, name=name)
+                           outcomes=_outcomes(report) if report else None, token=token, name=name,
+                           duplicates=duplicates)
 
 
 @bp.route("/import/apply", methods=["POST"])
@@ -92,6 +96,7 @@ def import_apply():
         count = record_import(report, user, _("Import of %(name)s", name=name))
         audit.record("import", user, target_label=name, detail=report.summary())
         db.session.commit()
+        duplicates = import_duplicate_warnings(report.entries)
     except ImportFailed as exc:
         db.session.rollback()
         return render_template("admin/import_report.html", dry_run=False, report=None,
@@ -102,7 +107,7 @@ def import_apply():
         uploads.discard(token, data_dir)
     flash(_("Imported %(name)s: %(count)d entries created or changed.", name=name, count=count), "success")
     return render_template("admin/import_report.html", dry_run=False, report=report, errors=[],
-                           outcomes=_outcomes(report), token=None, name=name)
+                           outcomes=_outcomes(report), token=None, name=name, duplicates=duplicates)
 
 
 @bp.route("/export.zip")

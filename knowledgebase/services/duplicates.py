@@ -7,6 +7,7 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
@@ -70,3 +71,9 @@ def import_duplicates(entries: list[tuple[str, str, str]]) -> list[tuple[m.Enter
                 seen.add(pair)
                 found.append((enterprise, other, reason))
     return found
+
+
+def import_duplicate_warnings(entries: list[tuple[str, str, str]]) -> list[str]:
+    """``import_duplicates`` as sentences, for the CLI and the import page."""
+    return [_("Likely duplicate: %(slug)s and %(other)s (%(reason)s)", slug=one.slug, other=other.slug,
+              reason=REASON_LABELS[reason]) for one, other, reason in import_duplicates(entries)]
