@@ -57,3 +57,12 @@ def test_taxonomy(seeded_client):
     assert sum(len(t["packages"]) for t in data["themes"]) == 9
     assert len(data["counties"]) == 21 and len(data["municipalities"]) == 290
     assert {"code": "0685", "name": "Vetlanda", "county": "06"} in data["municipalities"]
+
+
+def test_index_lists_every_endpoint(client):
+    """The API's front door names every resource, and each address answers."""
+    index = client.get("/api/v1/").get_json()
+    assert set(index) == {"content_types", "taxonomy", "search", "suggest", "suppliers", "feeds"}
+    for url in [*index["content_types"].values(), index["taxonomy"], index["search"], index["suppliers"],
+                index["suggest"] + "?q=st", *index["feeds"].values()]:
+        assert client.get(url.replace("http://localhost", "")).status_code == 200, url
