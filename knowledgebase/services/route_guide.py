@@ -297,7 +297,7 @@ def _reserved(g: RouteGuide) -> Route:
     return Route("reserved", _l("Reserved contract"), ["LOU 4 kap. 18 §"], "open", _(
         "At any value you may reserve the procurement, or some of its lots, for suppliers whose main purpose is "
         "the social and occupational integration of persons with disabilities or persons far from the labour "
-        "market, where at least 30 % of the workers are such persons."), [
+        "market, where at least %(share)d %% of the workers are such persons.", share=buyers.RESERVED_SHARE_MIN), [
         _("It is still a competition among the suppliers who qualify, not a direct award to a chosen one."),
         _("The share of workers is checked when the tender is submitted: ask for evidence."),
     ])
