@@ -20,18 +20,15 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TelField,
     TextAreaField,
     URLField,
 )
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from knowledgebase import models as m
-from knowledgebase.admin.forms import options
 from knowledgebase.content_types import (
     CONTENT_TYPES,
     FINANCING_KIND_LABELS,
@@ -41,7 +38,7 @@ from knowledgebase.content_types import (
     ContentType,
 )
 from knowledgebase.extensions import db
-from knowledgebase.services.orgnr import normalise_org_number
+from knowledgebase.forms import CheckboxesField, options, valid_org_number
 from knowledgebase.services.serialization import EMAIL_RE, PHONE_RE, SLUG_RE, URL_RE
 from knowledgebase.templating import render_markdown
 
@@ -49,20 +46,6 @@ CHOICE_LABELS = {"procurement_route": ROUTE_LABELS, "kind": FINANCING_KIND_LABEL
 MAX_SHORT = 300
 MAX_LONG = 100_000
 
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes (the template groups them in fieldsets)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def _orgnr(form: FlaskForm, field: Any) -> None:
-    if field.data and field.data.strip():
-        try:
-            normalise_org_number(field.data)
-        except ValueError:
-            raise ValidationError(_l("Enter a valid organisation number (NNNNNN-NNNN).")) from None
 
 
 # -- choices from the taxonomy ------------------------------------------------------------
@@ -241,7 +224,7 @@ def _own_field(spec: Any, choices: Choices) -> dict[str, Any]:
         return {name: TelField(label, [Optional(), Length(max=40), Regexp(
             PHONE_RE, message=_l("Enter a phone number: digits, spaces, +, - and brackets."))])}
     if kind == "orgnr":
-        return {name: StringField(label, [Optional(), Length(max=20), _orgnr],
+        return {name: StringField(label, [Optional(), Length(max=20), valid_org_number],
                                   description=_l("NNNNNN-NNNN, checked against its check digit."))}
     if kind == "list":
         return {name: _area(label, rows=3, limit=20_000, description=LINES_HINT)}

@@ -1,23 +1,17 @@
-"""Small forms of the adviser area (moderation, accounts, imports) and a choices helper."""
+"""Small forms of the adviser area (moderation, accounts, imports)."""
 
 from __future__ import annotations
-
-from typing import Any, Iterable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from knowledgebase.forms import options
 from knowledgebase.models.accounts import ROLES
 from knowledgebase.services.accounts import ROLE_LABELS
 from knowledgebase.services.serialization import EMAIL_RE
-
-
-def options(pairs: Iterable[tuple[str, Any]]) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class RejectForm(FlaskForm):

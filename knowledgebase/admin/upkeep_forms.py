@@ -5,22 +5,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, URLField
+from wtforms import EmailField, RadioField, SelectField, StringField, SubmitField, URLField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from knowledgebase.admin.forms import options
+from knowledgebase.forms import CheckboxesField, options
 from knowledgebase.services.provenance import SOURCE_LABELS
 from knowledgebase.services.serialization import EMAIL_RE, URL_RE
 
 LANGUAGES = options((("sv", "Svenska"), ("en", "English")))
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class CountyRequestForm(FlaskForm):

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-REQUIRED = _l("Fill in this field.")
+from knowledgebase.forms import REQUIRED
 
 
 class LoginForm(FlaskForm):

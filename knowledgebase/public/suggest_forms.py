@@ -6,19 +6,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField, URLField
+from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from knowledgebase.forms import EMAIL_MESSAGE, REQUIRED, options
 from knowledgebase.services.serialization import EMAIL_RE, URL_RE
 from knowledgebase.services.suggestions import CORRECTION_FIELDS, LIMITS
 
-REQUIRED = _l("Fill in this field.")
-EMAIL_MESSAGE = _l("Enter an e-mail address like name@example.se.")
-
-
-def options(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class RobotTrapForm(FlaskForm):

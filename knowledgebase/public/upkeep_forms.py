@@ -13,20 +13,18 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
     URLField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY
-from knowledgebase.services.orgnr import normalise_org_number
 from knowledgebase.services.serialization import EMAIL_RE, PHONE_RE, URL_RE
-from knowledgebase.public.suggest_forms import EMAIL_MESSAGE, REQUIRED, ReaderMessageForm, RobotTrapForm, options
+from knowledgebase.forms import EMAIL_MESSAGE, REQUIRED, CheckboxesField, options, valid_org_number
+from knowledgebase.public.suggest_forms import ReaderMessageForm, RobotTrapForm
 from knowledgebase.services.suggestions import CORRECTION_FIELDS, LIMITS
 
 LANGUAGE_CHOICES = [SelectChoice("sv", "Svenska"), SelectChoice("en", "English")]
@@ -34,21 +32,6 @@ LANGUAGE_CHOICES = [SelectChoice("sv", "Svenska"), SelectChoice("en", "English")
 
 def _label(name: str) -> object:
     return BY_KEY["enterprise"].field(name).label
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes (the form macros group them in fieldsets)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def _orgnr(form: FlaskForm, field: Any) -> None:
-    if field.data and field.data.strip():
-        try:
-            normalise_org_number(field.data)
-        except ValueError:
-            raise ValidationError(_l("Enter a valid organisation number (NNNNNN-NNNN).")) from None
 
 
 class ConfirmForm(FlaskForm):
@@ -62,7 +45,7 @@ class ConfirmForm(FlaskForm):
         URL_RE, message=_l("Enter a web address that starts with https:// or http://."))],
         render_kw={"autocomplete": "url"})
     address = StringField(_label("address"), [Optional(), Length(max=300)])
-    org_number = StringField(_label("org_number"), [Optional(), Length(max=20), _orgnr])
+    org_number = StringField(_label("org_number"), [Optional(), Length(max=20), valid_org_number])
     legal_form = SelectField(_label("legal_form"), choices=[], default="")
     services = CheckboxesField(_label("services"), choices=[])
     municipalities = CheckboxesField(_l("Municipalities where you work"), choices=[])

@@ -15,7 +15,8 @@ from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import csrf, db, limiter
 from knowledgebase.models.base import now_utc
 from knowledgebase.public import bp
-from knowledgebase.public.upkeep_forms import AlertForm, ConfirmForm, ReportOutdatedForm, options
+from knowledgebase.forms import options
+from knowledgebase.public.upkeep_forms import AlertForm, ConfirmForm, ReportOutdatedForm
 from knowledgebase.services import alerts, confirmations, outbox, provenance, suggestions, taxonomy
 from knowledgebase.services import entries as entry_service
 from knowledgebase.services.revisions import current_data
