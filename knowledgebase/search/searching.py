@@ -7,9 +7,9 @@ import logging
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from knowledgebase import models as m
+from knowledgebase.models import entries as tables
 from knowledgebase.extensions import db
 from knowledgebase.search import evaluate
 from knowledgebase.search.engine import State
@@ -97,25 +97,46 @@ def _run(search: SearchService, state: State, request: SearchRequest, result: Se
     result.hits = _hits(state, page, scores, builder.highlight, request.locale)
 
 
+def _text(row, field: str, locale: str) -> tuple[str, str]:
+    """As ``Entry.text``: the English text on English pages when there is one, else Swedish."""
+    if locale == "en" and (row[f"{field}_en"] or "").strip():
+        return row[f"{field}_en"], "en"
+    return row[f"{field}_sv"] or "", "sv"
+
+
 def _hits(state: State, docnums: list[int], scores: dict[int, float], terms: set[str], locale: str) -> list[Hit]:
+    """The page's hits, read from the database with a few Core queries (published only,
+    whatever the index says)."""
     ids = [state.entry_id(d) for d in docnums]
     score_of = {state.entry_id(d): scores.get(d, 0.0) for d in docnums}
-    entries = {e.id: e for e in db.session.scalars(
-        select(m.Entry).where(m.Entry.id.in_(ids), m.Entry.status == m.PUBLISHED)
-        .options(selectinload(m.Entry.themes), selectinload(m.Entry.municipalities)))}
+    entry = m.Entry.__table__
+    columns = [entry.c[name] for name in ("id", "type", "slug", "title_sv", "title_en", "summary_sv",
+                                          "summary_en", "body_sv", "body_en")]
+    rows = {row["id"]: row for row in db.session.execute(
+        select(*columns).where(entry.c.id.in_(ids), entry.c.status == m.PUBLISHED)).mappings()}
+    places: dict[int, list[str]] = {}
+    link = tables.entry_municipality
+    for entry_id, name in db.session.execute(
+            select(link.c.entry_id, m.Municipality.name).join(m.Municipality, m.Municipality.code == link.c.municipality_key)
+            .where(link.c.entry_id.in_(list(rows))).order_by(link.c.entry_id, m.Municipality.name)):
+        places.setdefault(entry_id, []).append(name)
+    themes: dict[int, list[int]] = {}
+    for entry_id, number in db.session.execute(
+            select(tables.entry_theme.c.entry_id, tables.entry_theme.c.theme_key)
+            .where(tables.entry_theme.c.entry_id.in_(list(rows))).order_by(tables.entry_theme.c.theme_key)):
+        themes.setdefault(entry_id, []).append(number)
     hits = []
     for entry_id in ids:
-        entry = entries.get(entry_id)
-        if entry is None:  # unpublished or deleted since the index was written
+        row = rows.get(entry_id)
+        if row is None:  # unpublished or deleted since the index was written
             continue
-        title, title_lang = entry.text("title", locale)
-        texts = [entry.text("summary", locale), entry.text("body", locale)]
+        title, title_lang = _text(row, "title", locale)
+        texts = [_text(row, "summary", locale), _text(row, "body", locale)]
         if locale == "en":
-            texts += [(entry.summary_sv, "sv"), (entry.body_sv, "sv")]
+            texts += [(row["summary_sv"] or "", "sv"), (row["body_sv"] or "", "sv")]
         hits.append(Hit(
-            entry_id=entry.id, type=entry.type, slug=entry.slug, title=title, title_lang=title_lang,
+            entry_id=entry_id, type=row["type"], slug=row["slug"], title=title, title_lang=title_lang,
             snippet=snippet(texts, terms), score=round(score_of.get(entry_id, 0.0), 4),
-            municipalities=[mu.name for mu in entry.municipalities],
-            themes=[t.number for t in entry.themes],
+            municipalities=places.get(entry_id, []), themes=themes.get(entry_id, []),
         ))
     return hits
