@@ -138,6 +138,20 @@ def test_phrases_need_the_words_together(app, make_entry):
     assert set(titles(app, "social ekonomi")) == {"Fiktiv A", "Fiktiv B"}
 
 
+def test_phrases_with_repeated_words_and_three_words(app, make_entry):
+    """Words that occur several times in an entry, in and out of order, and longer phrases."""
+    make_entry("research", title={"sv": "Fiktiv C"},
+               summary={"sv": "Ekonomi och social omsorg, social trygghet, och sedan social ekonomi igen."})
+    make_entry("research", title={"sv": "Fiktiv D"},
+               summary={"sv": "Social omsorg, ekonomi kostar, trygghet social; omsorg social ekonomi."})
+    make_entry("research", title={"sv": "Fiktiv E"},
+               summary={"sv": "Ekonomi social här, och ekonomi social där, aldrig i den andra ordningen."})
+    assert set(titles(app, '"social ekonomi"')) == {"Fiktiv C", "Fiktiv D"}
+    assert set(titles(app, '"ekonomi social"')) == {"Fiktiv E"}
+    assert titles(app, '"omsorg social ekonomi"') == ["Fiktiv D"]
+    assert titles(app, '"social ekonomi igen"') == ["Fiktiv C"]
+
+
 def test_prefix_search(app, make_entry):
     make_entry("research", title={"sv": "Fiktiv rehabilitering"}, summary={"sv": "Om återgång."})
     assert titles(app, "rehab*") == ["Fiktiv rehabilitering"]

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import heapq
 import math
-import sys
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
+from itertools import chain, compress, repeat
+from operator import and_, not_, or_, sub
 
 from knowledgebase.search import store
 from knowledgebase.search.engine import State, bits_from_docs, docs_from_bits
@@ -18,6 +20,10 @@ K1 = 1.2
 B = 0.75
 # Up to this many matches, a sort extracts and sorts them; above, it walks a cached order.
 SMALL_SET = 4000
+# Occurrence numbers: document << 16 | position (positions are 16-bit in the index).
+_SHIFT_DOC = (16).__rlshift__  # d -> d << 16, called from C by map()
+_DOC_OF = (16).__rrshift__  # n -> n >> 16
+_HALF = (2).__rfloordiv__  # a value of n bytes holds n // 2 positions
 
 
 class Evaluator:
@@ -78,9 +84,10 @@ class Evaluator:
         for seg, offset in self.state.segments:
             local = (candidates >> offset) & ((1 << seg.count) - 1)
             if local:
-                wanted = set(docs_from_bits(local))
-                maps = [seg.positions(fieldname, term, wanted) for term, _ in sequence]
-                found += [doc + offset for doc in _verified(wanted, maps, [rel for _, rel in sequence])]
+                wanted = docs_from_bits(local)
+                wanted_set = set(wanted)
+                columns = [seg.positions(fieldname, term, wanted_set) for term, _ in sequence]
+                found += [doc + offset for doc in _lined_up(wanted, columns, [rel for _, rel in sequence])]
         return bits_from_docs(sorted(found))
 
     def ranked(self, nodes: list[Node], match: int, count: int) -> list[tuple[int, float]]:
@@ -253,51 +260,44 @@ def _unique(sources: Iterable[Source]) -> list[Source]:
     return list(best.values())
 
 
-def _verified(wanted: set[int], maps: list[dict[int, bytes]], rels: list[int]) -> list[int]:
-    """The documents whose positions line up (most terms occur once per document, so the
-    common case compares two numbers without decoding anything else)."""
-    order = sys.byteorder
-    first, rest = maps[0], list(zip(maps[1:], rels[1:]))
-    if len(rest) == 1:
-        return _verified_pair(wanted, first, rest[0][0], rest[0][1])
-    found = []
-    for doc in wanted:
-        head = first[doc]
-        if len(head) == 2:
-            start = int.from_bytes(head, order)
-            ok = True
-            for positions, rel in rest:
-                value = positions[doc]
-                if len(value) == 2:
-                    if int.from_bytes(value, order) - start != rel:
-                        ok = False
-                        break
-                elif start + rel not in store.decode_positions(value):
-                    ok = False
-                    break
-            if ok:
-                found.append(doc)
-        else:
-            others = [(set(store.decode_positions(p[doc])), rel) for p, rel in rest]
-            if any(all(s + rel in p for p, rel in others) for s in store.decode_positions(head)):
-                found.append(doc)
+def _lined_up(docs: list[int], columns: list[list[bytes]], rels: list[int]) -> list[int]:
+    """The documents whose positions line up: ``columns[k][i]`` holds the positions of the
+    k-th word in ``docs[i]``, which must be ``rels[k]`` after the first word's. Most words
+    occur once per document (a 2-byte value); those documents are checked with C-level maps
+    over arrays, the others as sets of occurrence numbers (``_lined_up_many``)."""
+    simple = list(map(all, zip(*[map((2).__eq__, map(len, column)) for column in columns])))
+    first = _positions_array(compress(columns[0], simple))
+    lined_up = None
+    for column, rel in zip(columns[1:], rels[1:]):
+        step = map(rel.__eq__, map(sub, _positions_array(compress(column, simple)), first))
+        lined_up = step if lined_up is None else map(and_, lined_up, step)
+    found = list(compress(compress(docs, simple), lined_up)) if lined_up is not None else list(compress(docs, simple))
+    if not all(simple):
+        found += _lined_up_many(list(compress(docs, map(not_, simple))),
+                                [list(compress(column, map(not_, simple))) for column in columns], rels)
     return found
 
 
-def _verified_pair(wanted: set[int], first: dict[int, bytes], second: dict[int, bytes], rel: int) -> list[int]:
-    """``_verified`` for two-word phrases, the usual kind, without per-document calls."""
-    order = sys.byteorder
-    from_bytes = int.from_bytes
-    found = []
-    append = found.append
-    for doc in wanted:
-        a, b = first[doc], second[doc]
-        if len(a) == 2 and len(b) == 2:
-            if from_bytes(b, order) - from_bytes(a, order) == rel:
-                append(doc)
-        elif not {p + rel for p in store.decode_positions(a)}.isdisjoint(store.decode_positions(b)):
-            append(doc)
-    return found
+def _lined_up_many(docs: list[int], columns: list[list[bytes]], rels: list[int]) -> list[int]:
+    """``_lined_up`` for documents where some word occurs more than once. Each occurrence
+    becomes one number, document << 16 | position, so "b is ``rel`` after a" is a set
+    intersection of a's numbers with b's numbers minus ``rel`` (all in C)."""
+    lined_up: set[int] | None = None
+    for column, rel in zip(columns, rels):
+        positions = _positions_array(column)
+        owners = chain.from_iterable(map(repeat, docs, map(_HALF, map(len, column))))
+        keys = map(or_, map(_SHIFT_DOC, owners), positions)
+        moved = set(map(rel.__rsub__, keys)) if rel else set(keys)
+        lined_up = moved if lined_up is None else lined_up & moved
+        if not lined_up:
+            return []
+    return list(set(map(_DOC_OF, lined_up or ())))
+
+
+def _positions_array(values: Iterable[bytes]) -> array:
+    positions = array("H")
+    positions.frombytes(b"".join(values))
+    return positions
 
 
 def ordered(state: State, match: int, sort: str, locale: str, count: int) -> list[int]:

@@ -11,7 +11,7 @@ import threading
 from array import array
 from collections import OrderedDict, deque
 from dataclasses import dataclass
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, repeat
 
 from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.support.charset import accent_map
@@ -174,11 +174,12 @@ class Segment:
                 self._cached -= len(old.docs) + 1
             return postings
 
-    def positions(self, fieldname: str, term: str, wanted: set[int]) -> dict[int, bytes]:
-        """Encoded positions of ``term`` in the local documents ``wanted``."""
+    def positions(self, fieldname: str, term: str, wanted: set[int]) -> list[bytes]:
+        """Encoded positions of ``term`` in the local documents ``wanted`` (all of which have
+        the term), in ascending document order: selected in C, without a dict."""
         with self.lock:
             docs, _, vals = self._read(fieldname, term, values=True)
-        return {d: v for d, v in zip(docs, vals) if d in wanted}
+        return list(compress(vals, map(wanted.__contains__, docs)))
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         with self.lock:
