@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import select
 
 from knowledgebase import models as m
@@ -23,6 +24,9 @@ from tests.conftest import close_app
 from tests.curation_support import add_entry, add_user, csrf_token, login, make_curation_app
 
 TODAY = date(2026, 11, 29)
+# The fictional cooperative's declared share: recent, so that pages (which use the real date)
+# show it as current whenever the tests run.
+DECLARED = date.today() - timedelta(days=100)
 
 
 def english(app):
@@ -37,7 +41,7 @@ def fictional_suppliers(make_entry) -> dict[str, int]:
         "eksjo": make_entry(
             "enterprise", slug="fiktiva-stadkooperativet-eksjo", title={"sv": "Fiktiva Städkooperativet i Eksjö"},
             municipalities=["0686"], counties=["06"], services=["cleaning"], reserved_contracts=True,
-            reserved_share=45, reserved_share_declared_on="2026-03-01", reserved_evidence="Personallista (fiktiv)",
+            reserved_share=45, reserved_share_declared_on=DECLARED.isoformat(), reserved_evidence="Personallista (fiktiv)",
             reserved_checked_by="Fiktiv rådgivare", lou_experience=True, tender_contact_name="Fiktiv Kontakt",
             tender_contact_email="anbud@fiktivt-exempel.se", tender_contact_phone="010-000 00 00",
             contracts=[{"buyer": "Fiktiva kommunen", "year": 2025, "service": "Lokalvård", "route": "reserved"}]),
@@ -219,7 +223,7 @@ def test_buyers_page_and_api_share_the_parameters(app, client, make_entry):
     result = api["results"][0]
     assert result["slug"] == "fiktiva-stadkooperativet-eksjo"
     assert "0685" in result["serves_municipalities"] and result["whole_counties"] == ["06"]
-    assert result["eligibility"]["reserved"] == {"status": "yes", "as_of": "2026-03-01", "stale": False}
+    assert result["eligibility"]["reserved"] == {"status": "yes", "as_of": DECLARED.isoformat(), "stale": False}
     assert "90910000" in result["cpv"]
     assert client.get("/api/v1/suppliers?serves=0000").status_code == 400
     assert client.get("/en/buyers?serves=0000").status_code == 400
@@ -319,7 +323,7 @@ def test_capability_fields_round_trip_through_the_seed_format(app, make_entry, a
     ids = fictional_suppliers(make_entry)
     with app.app_context():
         data = entry_to_data(db.session.get(m.Enterprise, ids["eksjo"]), BY_KEY["enterprise"])
-        assert data["reserved_share_declared_on"] == "2026-03-01"
+        assert data["reserved_share_declared_on"] == DECLARED.isoformat()
         assert data["contracts"] == [{"buyer": "Fiktiva kommunen", "year": 2025, "service": "Lokalvård",
                                       "route": "reserved"}]
         export_to(tmp_path / "export")
@@ -356,7 +360,7 @@ def test_admin_form_reads_and_writes_dates_and_contracts(app, make_entry):
     with app.app_context():
         data = entry_to_data(db.session.get(m.Enterprise, ids["eksjo"]), ct)
     values = form_values(ct, data)
-    assert values["reserved_share_declared_on"] == "2026-03-01"
+    assert values["reserved_share_declared_on"] == DECLARED.isoformat()
     assert values["contracts"] == "Fiktiva kommunen | 2025 | Lokalvård | reserved"
 
     class Stub(dict):
@@ -371,11 +375,11 @@ def test_admin_form_reads_and_writes_dates_and_contracts(app, make_entry):
     back = form_to_data(ct, form)
     assert back["contracts"] == [{"buyer": "Fiktiva kommunen", "year": "2025", "service": "Lokalvård",
                                   "route": "reserved"}]
-    assert back["reserved_share_declared_on"] == "2026-03-01"
+    assert back["reserved_share_declared_on"] == DECLARED.isoformat()
     with app.app_context():
         clean = clean_entry_data(ct, {**data, **{k: back[k] for k in ("contracts", "reserved_share_declared_on")}},
                                  Vocabulary.load())
-    assert clean["contracts"][0]["year"] == 2025 and clean["reserved_share_declared_on"] == date(2026, 3, 1)
+    assert clean["contracts"][0]["year"] == 2025 and clean["reserved_share_declared_on"] == DECLARED
 
 
 def test_completeness_scores_and_names_missing_fields(app, make_entry):
@@ -449,7 +453,7 @@ def test_buyer_in_vetlanda_end_to_end(client, make_entry):
     assert "Fiktiva Trädgården i Vetlanda" not in search  # in Vetlanda, but no cleaning
     reserved = client.get("/en/buyers?service=cleaning&serves=0685&reserved=1").get_data(as_text=True)
     assert "Fiktiva Städkooperativet i Eksjö" in reserved
-    assert "Ready, as stated" in reserved and "As of March 1, 2026" in reserved
+    assert "Ready, as stated" in reserved and f"As of {format_date(DECLARED, 'long', locale='en')}" in reserved
 
     response = client.post("/sv/shortlist", data={
         "csrf_token": csrf_token(search), "slug": "fiktiva-stadkooperativet-eksjo", "action": "add",
@@ -458,7 +462,7 @@ def test_buyer_in_vetlanda_end_to_end(client, make_entry):
     exported = client.get("/en/shortlist.csv")
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][0] == "Name" and len(rows) == 2
-    assert rows[1][0] == "Fiktiva Städkooperativet i Eksjö" and "yes (as of 2026-03-01)" in rows[1]
+    assert rows[1][0] == "Fiktiva Städkooperativet i Eksjö" and f"yes (as of {DECLARED.isoformat()})" in rows[1]
     assert "anbud@fiktivt-exempel.se" in rows[1]
 
     low = client.get("/en/procurement/route-guide?value=500+000&service=cleaning&municipality=0685")
