@@ -9,8 +9,12 @@ compound: Whoosh copies a compound segment's files into memory when it opens the
 from __future__ import annotations
 
 import logging
+import os
+import pickle
+import random
 import shutil
 import sys
+import traceback
 from array import array
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -30,6 +34,9 @@ VERSION_FILE = "KB_SCHEMA_VERSION"
 TEXT_FIELDS = ("title", "summary", "body")
 # Bulk writes commit every this many documents, which bounds the writer's memory.
 COMMIT_EVERY = 25_000
+# Added documents from which a write is split over processes (see ``write``): below this,
+# forking costs more than it saves.
+PARALLEL_MIN = 2_000
 # Postings per block: larger blocks mean fewer (unpickled) blocks per posting list. Blocks
 # are not compressed: reading them back is the hot path of every search.
 BLOCK = 256
@@ -275,31 +282,133 @@ def open_or_create(path: str | Path) -> tuple[index.Index, bool]:
 
 def write(ix: index.Index, docs: Iterable[IndexDoc], delete_ids: Iterable[int], timeout: float,
           progress: Callable[[int], None] | None = None, clear: bool = False,
-          newer_than: int | None = None) -> int:
+          newer_than: int | None = None, procs: int = 1, parallel_min: int | None = None) -> int:
     """Add or replace ``docs`` and delete ``delete_ids`` in as few commits as memory allows.
     ``clear`` replaces the whole index in one commit (a rebuild: searchers see the old
     generation until then). Documents of entries with an id above ``newer_than`` (the
     highest id the index has ever held) are added without looking for an old version.
+    With ``procs`` > 1 (and fork available), batches of at least ``parallel_min`` added
+    documents are split: child processes analyse part of them into segments of their own
+    while this process does the rest (a bulk import or rebuild uses every core).
     Raises LockError when the lock is not free within ``timeout``."""
+    procs = procs if hasattr(os, "fork") else 1
+    parallel_min = PARALLEL_MIN if parallel_min is None else parallel_min
     writer = open_writer(ix, timeout)
     count = pending = 0
+    fresh: list[IndexDoc] = []  # documents only added (no old version): these may go to children
+    extra: list = []  # segments written by child processes, committed with the writer's
+
+    def add_fresh() -> None:
+        nonlocal fresh
+        extra.extend(_add_parallel(ix, writer, fresh, procs if len(fresh) >= parallel_min else 1))
+        fresh = []
+
     try:
         for entry_id in delete_ids:
             writer.delete_by_term("id", str(entry_id))
         for doc in docs:
-            _add(writer, doc, update=not clear and (newer_than is None or doc.entry_id <= newer_than))
+            update = not clear and (newer_than is None or doc.entry_id <= newer_than)
+            if update or procs == 1:
+                _add(writer, doc, update)
+            else:
+                fresh.append(doc)
             count += 1
             pending += 1
             if progress:
                 progress(1)
-            if pending >= COMMIT_EVERY and not clear:
-                writer.commit(merge=False)
-                writer, pending = open_writer(ix, timeout), 0
+            if pending >= COMMIT_EVERY:
+                add_fresh()
+                if not clear:
+                    _commit(writer, extra, merge=False)
+                    writer, pending, extra = open_writer(ix, timeout), 0, []
+        add_fresh()
     except BaseException:
         writer.cancel()
         raise
-    writer.commit(mergetype=writing.CLEAR if clear else None, merge=not clear and count < COMMIT_EVERY)
+    _commit(writer, extra, mergetype=writing.CLEAR if clear else None,
+            merge=not clear and count < COMMIT_EVERY)
     return count
+
+
+def _commit(writer: writing.SegmentWriter, extra: list, **kwargs) -> None:
+    """Commit ``writer`` together with segments that child processes wrote (as Whoosh's
+    multi-process writer does with ``multisegment``: they join the table of contents)."""
+    if not extra:
+        writer.commit(**kwargs)
+        return
+    try:
+        segments = writer._merge_segments(kwargs.get("mergetype"), False, kwargs.get("merge"))  # noqa: SLF001
+        if writer._added:  # noqa: SLF001
+            segments.append(writer._finalize_segment())  # noqa: SLF001
+        else:
+            writer._close_segment()  # noqa: SLF001
+        writer._commit_toc(segments + extra)  # noqa: SLF001
+    except BaseException:
+        writer.cancel()
+        raise
+    writer._finish()  # noqa: SLF001
+
+
+def _add_parallel(ix: index.Index, writer: writing.SegmentWriter, docs: list[IndexDoc], procs: int) -> list:
+    """Add ``docs`` (none replaces an old version): the last ``procs - 1`` shares in child
+    processes, each into its own segment, the first share here into ``writer`` meanwhile.
+    Document order is kept: the children's segments follow the writer's. Returns the
+    children's segments."""
+    share = -(-len(docs) // procs) if docs else 0
+    started = []
+    try:
+        for k in range(1, procs):
+            if docs[k * share:(k + 1) * share]:
+                started.append(_fork_segment(ix, docs[k * share:(k + 1) * share]))
+        for doc in docs[:share] if started else docs:
+            _add(writer, doc, False)
+    finally:
+        # Always collect the children (no zombies), then report the first failure.
+        results = [_child_result(pid, fd) for pid, fd in started]
+    failed = [value for ok, value in results if not ok]
+    if failed:
+        raise RuntimeError(f"a search index writer process failed: {failed[0]}")
+    return [value for _ok, value in results]
+
+
+def _fork_segment(ix: index.Index, docs: list[IndexDoc]) -> tuple[int, int]:
+    """Fork a child that writes ``docs`` into a new segment and sends the segment object
+    back through a pipe. Returns (pid, read end of the pipe)."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write_fd)
+        return pid, read_fd
+    # The child. It shares the parent's open files and database connections: it touches
+    # none of them and leaves with os._exit, so that no clean-up of the parent's state runs.
+    status = 1
+    try:
+        os.close(read_fd)
+        random.seed()  # Whoosh names segments with ``random``: not the parent's sequence
+        try:
+            sub = _Writer(ix, _lk=False, compound=False, codec=W3Codec(blocklimit=BLOCK, compression=0))
+            sub.pool.cleanup()
+            sub.pool = _FastPool()
+            for doc in docs:
+                _add(sub, doc, False)
+            # Its temporary folder is the parent's too: the parent's writer removes it.
+            payload = pickle.dumps((True, sub._finalize_segment()))  # noqa: SLF001
+            status = 0
+        except BaseException:  # noqa: BLE001 - reported to the parent, which raises
+            payload = pickle.dumps((False, traceback.format_exc(limit=5)))
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(payload)
+    finally:
+        os._exit(status)
+
+
+def _child_result(pid: int, read_fd: int) -> tuple[bool, object]:
+    with os.fdopen(read_fd, "rb") as pipe:
+        data = pipe.read()
+    _pid, status = os.waitpid(pid, 0)
+    if not data:
+        return False, f"exited with status {status}"
+    return pickle.loads(data)  # noqa: S301 - our own child's data
 
 
 def disk_size(path: str | Path) -> int:
