@@ -87,7 +87,7 @@ class SearchService:
                 gone = [i for i in ids if i not in published]
                 store.write(self._index(), iter_documents(conn, sorted(published)), gone,
                             self.write_timeout if timeout is None else timeout, newer_than=newer_than,
-                            procs=self.write_procs)
+                            procs=self.write_procs, expected=len(published))
             self.stats["writes"] += 1
             self.stats["entries"] += len(ids)
             self.stats["seconds"] += time.perf_counter() - started

@@ -138,66 +138,73 @@ def fields_for(doc: IndexDoc) -> tuple[dict, dict[str, dict[str, list[int]]], di
 
 
 class _FastPool:
-    """A posting pool for ``SegmentWriter`` that keeps postings per (field, term) in arrays
-    and hands them out sorted. Postings arrive in document order, so each list is sorted."""
+    """A posting pool for ``SegmentWriter`` that keeps postings per field and term in arrays
+    and hands them out sorted. Postings arrive in document order, so each list is sorted.
+    Terms are kept as text (encoded once, when the segment is written): encoding each
+    posting's term cost as much as storing it."""
 
     def __init__(self) -> None:
-        self._postings: dict[tuple[str, bytes], tuple[array, array, list]] = {}
+        # field → term (text; bytes from Whoosh are decoded losslessly) → (docs, weights, values)
+        self._fields: dict[str, dict[str, tuple[array, array, list]]] = {}
         self._values: dict[bytes, bytes] = {}
         self.fieldnames: set[str] = set()
 
-    def _lists(self, fieldname: str, text: bytes) -> tuple[array, array, list]:
-        key = (fieldname, text)
-        lists = self._postings.get(key)
-        if lists is None:
-            lists = self._postings[key] = (array("I"), array("f"), [])
+    def _terms(self, fieldname: str) -> dict[str, tuple[array, array, list]]:
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
             self.fieldnames.add(fieldname)
-        return lists
+        return terms
 
     def add(self, item) -> None:
         """The pool interface Whoosh calls (for fields it indexes itself, and merges)."""
         fieldname, text, docnum, weight, value = item
-        docs, weights, values = self._lists(fieldname, text)
-        docs.append(docnum)
-        weights.append(weight)
+        terms = self._terms(fieldname)
+        key = text.decode("utf-8", "surrogateescape")
+        lists = terms.get(key)
+        if lists is None:
+            lists = terms[key] = (array("I"), array("f"), [])
+        lists[0].append(docnum)
+        lists[1].append(weight)
         # Interning keeps the many identical small values (b"", one position) shared.
-        values.append(self._values.setdefault(value, value) if value is not None else b"")
+        lists[2].append(self._values.setdefault(value, value) if value is not None else b"")
 
     def add_positions(self, fieldname: str, docnum: int, positions: dict[str, list[int]]) -> None:
-        postings, single = self._postings, _SINGLE
+        terms, single = self._terms(fieldname), _SINGLE
         for term, where in positions.items():
-            key = (fieldname, term.encode())
-            lists = postings.get(key)
+            lists = terms.get(term)
             if lists is None:
-                lists = self._lists(*key)
+                lists = terms[term] = (array("I"), array("f"), [])
             lists[0].append(docnum)
-            lists[1].append(len(where))
+            n = len(where)
+            lists[1].append(n)
             # Most terms occur once: their value is one shared bytes object per position.
-            lists[2].append(single[where[0]] if len(where) == 1 else array("H", where).tobytes())
+            lists[2].append(single[where[0]] if n == 1 else array("H", where).tobytes())
 
-    def add_terms(self, fieldname: str, docnum: int, terms: list[str]) -> None:
+    def add_terms(self, fieldname: str, docnum: int, terms: Iterable[str]) -> None:
+        field = self._terms(fieldname)
         for term in terms:
-            docs, weights, values = self._lists(fieldname, term.encode())
-            docs.append(docnum)
-            weights.append(1.0)
-            values.append(b"")
+            lists = field.get(term)
+            if lists is None:
+                lists = field[term] = (array("I"), array("f"), [])
+            lists[0].append(docnum)
+            lists[1].append(1.0)
+            lists[2].append(b"")
 
     def iter_postings(self):
-        postings = self._postings
-        for key in sorted(postings):
-            fieldname, text = key
-            docs, weights, values = postings[key]
+        for fieldname, text, docs, weights, values in self.iter_terms():
             for i in range(len(docs)):
                 yield fieldname, text, docs[i], weights[i], values[i]
 
     def iter_terms(self):
-        """(field, term bytes, docs, weights, values) per term, sorted."""
-        postings = self._postings
-        for key in sorted(postings):
-            yield (*key, *postings[key])
+        """(field, term bytes, docs, weights, values) per term, sorted by field and bytes."""
+        for fieldname in sorted(self._fields):
+            terms = self._fields[fieldname]
+            for text, lists in sorted((t.encode("utf-8", "surrogateescape"), v) for t, v in terms.items()):
+                yield (fieldname, text, *lists)
 
     def cleanup(self) -> None:
-        self._postings = {}
+        self._fields = {}
         self._values = {}
 
 
@@ -234,12 +241,39 @@ class _Writer(writing.SegmentWriter):
 def _add(writer: writing.SegmentWriter, doc: IndexDoc, update: bool) -> None:
     plain, positions, keywords = fields_for(doc)
     docnum = writer.docnum
-    (writer.update_document if update else writer.add_document)(**plain)
+    if update:
+        writer.update_document(**plain)
+    else:
+        _add_plain(writer, plain)
     pool = writer.pool
     for fieldname, terms in positions.items():
         pool.add_positions(fieldname, docnum, terms)
     for fieldname, terms in keywords.items():
         pool.add_terms(fieldname, docnum, terms)
+
+
+def _add_plain(writer: writing.SegmentWriter, plain: dict) -> None:
+    """What ``SegmentWriter.add_document`` does for the fields of ``fields_for``, without
+    its generic per-field work (boosts, analysers, vectors, spelling), which cost as much
+    as the rest of a document's indexing."""
+    plan = writer.__dict__.get("_kb_plan")
+    if plan is None:
+        schema = writer.schema
+        plan = writer._kb_plan = [(name, schema[name], schema[name].column_type) for name in sorted(plain)]
+    perdoc, docnum, pool = writer.perdocwriter, writer.docnum, writer.pool
+    perdoc.start_doc(docnum)
+    for name, field, column in plan:
+        value = plain[name]
+        if value is None:
+            continue
+        if field.indexed:  # the id: one term, as TermSet gives it
+            pool.add_terms(name, docnum, (value,))
+        perdoc.add_field(name, field, value if field.stored else None, 0)
+        if column:
+            perdoc.add_column_value(name, column, field.to_column_value(value))
+    perdoc.finish_doc()
+    writer._added = True  # noqa: SLF001
+    writer.docnum += 1
 
 
 def open_writer(ix: index.Index, timeout: float) -> writing.SegmentWriter:
@@ -282,47 +316,61 @@ def open_or_create(path: str | Path) -> tuple[index.Index, bool]:
 
 def write(ix: index.Index, docs: Iterable[IndexDoc], delete_ids: Iterable[int], timeout: float,
           progress: Callable[[int], None] | None = None, clear: bool = False,
-          newer_than: int | None = None, procs: int = 1, parallel_min: int | None = None) -> int:
+          newer_than: int | None = None, procs: int = 1, expected: int = 0,
+          parallel_min: int | None = None) -> int:
     """Add or replace ``docs`` and delete ``delete_ids`` in as few commits as memory allows.
     ``clear`` replaces the whole index in one commit (a rebuild: searchers see the old
     generation until then). Documents of entries with an id above ``newer_than`` (the
     highest id the index has ever held) are added without looking for an old version.
-    With ``procs`` > 1 (and fork available), batches of at least ``parallel_min`` added
-    documents are split: child processes analyse part of them into segments of their own
-    while this process does the rest (a bulk import or rebuild uses every core).
-    Raises LockError when the lock is not free within ``timeout``."""
+
+    With ``procs`` > 1 (and fork available) and ``expected`` (how many documents ``docs``
+    holds) at least ``parallel_min``, the added documents are shared out: as soon as the
+    first share has been read, a child process analyses it into a segment of its own, and
+    so on, while this process reads on and analyses the last share (a bulk import uses
+    every core). The children's segments come before the writer's, so the order of
+    documents is that of ``docs``. Raises LockError when the lock is not free within
+    ``timeout``."""
     procs = procs if hasattr(os, "fork") else 1
     parallel_min = PARALLEL_MIN if parallel_min is None else parallel_min
+    share = 0
+    if procs > 1 and expected >= parallel_min:
+        # Children only analyse; this process also reads every document: a larger share
+        # for the children evens out the finishing times.
+        share = -(-min(expected, COMMIT_EVERY) * 11 // (10 * procs))
     writer = open_writer(ix, timeout)
     count = pending = 0
-    fresh: list[IndexDoc] = []  # documents only added (no old version): these may go to children
-    extra: list = []  # segments written by child processes, committed with the writer's
-
-    def add_fresh() -> None:
-        nonlocal fresh
-        extra.extend(_add_parallel(ix, writer, fresh, procs if len(fresh) >= parallel_min else 1))
-        fresh = []
+    fresh: list[IndexDoc] = []  # added documents collected for the next child
+    children: list[tuple[int, int]] = []  # (pid, pipe) of children writing this round
+    extra: list = []  # segments the children of this generation wrote
 
     try:
         for entry_id in delete_ids:
             writer.delete_by_term("id", str(entry_id))
         for doc in docs:
             update = not clear and (newer_than is None or doc.entry_id <= newer_than)
-            if update or procs == 1:
+            if update or not share or len(children) == procs - 1:
                 _add(writer, doc, update)
             else:
                 fresh.append(doc)
+                if len(fresh) >= share:
+                    children.append(_fork_segment(ix, fresh))
+                    fresh = []
             count += 1
             pending += 1
             if progress:
                 progress(1)
             if pending >= COMMIT_EVERY:
-                add_fresh()
+                _add_all(writer, fresh)
+                fresh, extra = [], extra + _collect(children)
+                children = []
                 if not clear:
                     _commit(writer, extra, merge=False)
                     writer, pending, extra = open_writer(ix, timeout), 0, []
-        add_fresh()
+        _add_all(writer, fresh)
+        extra += _collect(children)
+        children = []
     except BaseException:
+        _collect(children, check=False)
         writer.cancel()
         raise
     _commit(writer, extra, mergetype=writing.CLEAR if clear else None,
@@ -330,45 +378,40 @@ def write(ix: index.Index, docs: Iterable[IndexDoc], delete_ids: Iterable[int], 
     return count
 
 
+def _add_all(writer: writing.SegmentWriter, docs: list[IndexDoc]) -> None:
+    for doc in docs:
+        _add(writer, doc, False)
+
+
 def _commit(writer: writing.SegmentWriter, extra: list, **kwargs) -> None:
     """Commit ``writer`` together with segments that child processes wrote (as Whoosh's
-    multi-process writer does with ``multisegment``: they join the table of contents)."""
+    multi-process writer does with ``multisegment``: they join the table of contents,
+    before the writer's own segment)."""
     if not extra:
         writer.commit(**kwargs)
         return
     try:
         segments = writer._merge_segments(kwargs.get("mergetype"), False, kwargs.get("merge"))  # noqa: SLF001
+        segments += extra
         if writer._added:  # noqa: SLF001
             segments.append(writer._finalize_segment())  # noqa: SLF001
         else:
             writer._close_segment()  # noqa: SLF001
-        writer._commit_toc(segments + extra)  # noqa: SLF001
+        writer._commit_toc(segments)  # noqa: SLF001
     except BaseException:
         writer.cancel()
         raise
     writer._finish()  # noqa: SLF001
 
 
-def _add_parallel(ix: index.Index, writer: writing.SegmentWriter, docs: list[IndexDoc], procs: int) -> list:
-    """Add ``docs`` (none replaces an old version): the last ``procs - 1`` shares in child
-    processes, each into its own segment, the first share here into ``writer`` meanwhile.
-    Document order is kept: the children's segments follow the writer's. Returns the
-    children's segments."""
-    share = -(-len(docs) // procs) if docs else 0
-    started = []
-    try:
-        for k in range(1, procs):
-            if docs[k * share:(k + 1) * share]:
-                started.append(_fork_segment(ix, docs[k * share:(k + 1) * share]))
-        for doc in docs[:share] if started else docs:
-            _add(writer, doc, False)
-    finally:
-        # Always collect the children (no zombies), then report the first failure.
-        results = [_child_result(pid, fd) for pid, fd in started]
+def _collect(children: list[tuple[int, int]], check: bool = True) -> list:
+    """Wait for every child (no zombies) and return their segments, in order; raise for
+    the first that failed."""
+    results = [_child_result(pid, fd) for pid, fd in children]
     failed = [value for ok, value in results if not ok]
-    if failed:
+    if failed and check:
         raise RuntimeError(f"a search index writer process failed: {failed[0]}")
-    return [value for _ok, value in results]
+    return [value for ok, value in results if ok]
 
 
 def _fork_segment(ix: index.Index, docs: list[IndexDoc]) -> tuple[int, int]:
