@@ -362,16 +362,16 @@ def write(ix: index.Index, docs: Iterable[IndexDoc], delete_ids: Iterable[int], 
             if pending >= COMMIT_EVERY:
                 _add_all(writer, fresh)
                 fresh, extra = [], extra + _collect(children)
-                children = []
                 if not clear:
                     _commit(writer, extra, merge=False)
                     writer, pending, extra = open_writer(ix, timeout), 0, []
         _add_all(writer, fresh)
         extra += _collect(children)
-        children = []
     except BaseException:
-        _collect(children, check=False)
-        writer.cancel()
+        try:
+            _collect(children, check=False)
+        finally:
+            writer.cancel()
         raise
     _commit(writer, extra, mergetype=writing.CLEAR if clear else None,
             merge=not clear and count < COMMIT_EVERY)
@@ -407,7 +407,9 @@ def _commit(writer: writing.SegmentWriter, extra: list, **kwargs) -> None:
 def _collect(children: list[tuple[int, int]], check: bool = True) -> list:
     """Wait for every child (no zombies) and return their segments, in order; raise for
     the first that failed."""
-    results = [_child_result(pid, fd) for pid, fd in children]
+    started = list(children)
+    children.clear()  # collected once, even if this raises
+    results = [_child_result(pid, fd) for pid, fd in started]
     failed = [value for ok, value in results if not ok]
     if failed and check:
         raise RuntimeError(f"a search index writer process failed: {failed[0]}")
