@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -421,6 +422,7 @@ def apply_entry_links(entry: m.Entry, ct: ContentType, clean: dict[str, Any]) ->
 
 # -- inserting new entries in bulk ---------------------------------------------------------
 
+@lru_cache(maxsize=None)
 def _secondary(model: type, name: str) -> tuple[Table, str, str]:
     """The link table of a many-to-many relationship: (table, column of this entry's id,
     column of the linked row's key)."""
@@ -430,6 +432,7 @@ def _secondary(model: type, name: str) -> tuple[Table, str, str]:
     return rel.secondary, own.key, other.key
 
 
+@lru_cache(maxsize=None)
 def _children(model: type, name: str) -> tuple[Table, str]:
     """The table of a one-to-many relationship and its column of the parent's id."""
     rel = model.__mapper__.relationships[name]
@@ -437,6 +440,7 @@ def _children(model: type, name: str) -> tuple[Table, str]:
     return rel.mapper.local_table, own.key
 
 
+@lru_cache(maxsize=None)
 def _column(model: type, attr: str):
     return model.__mapper__.columns[attr]
 
