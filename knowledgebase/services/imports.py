@@ -7,10 +7,13 @@ the database is left as it was."""
 from __future__ import annotations
 
 import csv
+import gc
 import os
 import pickle
 import traceback
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,6 +162,7 @@ def _fork_reader(paths: list[Path]) -> tuple[int, int]:
     status = 1
     try:
         os.close(read_fd)
+        gc.disable()  # short-lived; a collection would also copy every page of the parent's heap
         try:
             payload = pickle.dumps((True, [_read_or_error(path) for path in paths]), pickle.HIGHEST_PROTOCOL)
             status = 0
@@ -419,9 +423,29 @@ def _entry_error(path: Path, slug: str, exc: FieldError) -> str:
              file=path.name, slug=slug, field=exc.field, message=exc.message)
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cycle collector: a bulk import builds millions of objects that live
+    until it ends, and each collection walks all of them (a third of an import's time was
+    spent there). Reference counting still frees everything else; the collector runs
+    again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def import_path(path: str | Path) -> ImportReport:
     """Import a seed-format file or folder into the current transaction (flushed, not
     committed). Taxonomy first, then synonyms, then entries. Raises ``ImportFailed``."""
+    with _no_cyclic_gc():
+        return _import_path(path)
+
+
+def _import_path(path: str | Path) -> ImportReport:
     report = ImportReport()
     files = _files(Path(path))
     by_name = {p.name: p for p in files}
