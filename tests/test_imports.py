@@ -1,5 +1,6 @@
 """Import and export of the seed format: all or nothing, idempotent, and a true round trip."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -7,8 +8,19 @@ import yaml
 from sqlalchemy import func, select
 
 from knowledgebase import models as m
+from knowledgebase import search
+from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
 from knowledgebase.services.imports import ImportFailed, export_to, import_path
+from knowledgebase.services.serialization import (
+    TaxonomyRows,
+    Vocabulary,
+    apply_entry_data,
+    apply_entry_links,
+    clean_entry_data,
+)
+
+SEED = Path(__file__).resolve().parent.parent / "seed_data"
 
 GOOD = {
     "type": "enterprise",
@@ -31,6 +43,7 @@ GOOD = {
 
 def write(tmp_path: Path, name: str, data) -> Path:
     path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
 
@@ -165,3 +178,187 @@ def test_the_order_of_links_is_not_a_change(app, tmp_path):
         db.session.commit()
         report = import_path(path)
         assert report.unchanged["enterprise"] == 1, report.entries
+
+
+# -- the bulk path for new entries -------------------------------------------------------------
+
+EXTRA = {
+    "type": "enterprise",
+    "entries": [
+        {
+            "slug": "fiktiva-tvatteriet",
+            "status": "published",
+            "title": {"sv": "Fiktiva Tvätteriet", "en": "The Fictional Laundry"},
+            "summary": {"sv": "Påhittat tvätteri för tester.", "en": "Made up."},
+            "body": "Tvättar och stryker.",
+            "easy_read": "Vi tvättar.",
+            "org_number": "5566778899",
+            "legal_form": "ekonomisk-forening",
+            "services": ["laundry", "cleaning"],
+            "target_groups": ["long-term-unemployed"],
+            "memberships": ["Fiktiva nätverket"],
+            "employees": 12,
+            "reserved_contracts": True,
+            "reserved_share": 40,
+            "f_tax": False,
+            "registration_stated_on": "2026-02-01",
+            "contracts": [{"buyer": "Fiktiva kommunen", "year": 2024, "service": "Tvätt", "route": "reserved"},
+                          {"buyer": "Fiktiva regionen"}],
+            "counties": ["06"],
+            "municipalities": ["0685", "0604"],
+            "themes": [2, 1],
+            "packages": ["1.2"],
+            "sources": [{"title": "Testdata (fiktiv)", "url": "https://example.org/a"},
+                        {"title": "Mer testdata (fiktiv)", "url": ""}],
+        },
+    ],
+}
+EXTRA_EXAMPLE = {
+    "type": "example",
+    "entries": [{
+        "slug": "fiktivt-exempel-tvatt", "status": "draft", "title": "Fiktivt exempel",
+        "summary": "Påhittat.", "year": 2025, "results": {"sv": "Bra", "en": "Good"},
+        "enterprises": ["fiktiva-tvatteriet"],
+    }],
+}
+
+
+def _rows() -> dict[str, list]:
+    """Every row of every table, but the times an entry was created and updated."""
+    tables = {}
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if c.name not in ("created_at", "updated_at")]
+        tables[table.name] = sorted(repr(tuple(row)) for row in db.session.execute(select(*columns)))
+    return tables
+
+
+def _fixture(tmp_path: Path) -> Path:
+    folder = tmp_path / "fixture"
+    shutil.copytree(SEED, folder)
+    write(folder / "entries", "zz_extra_enterprises.yaml", EXTRA)
+    write(folder / "entries", "zz_extra_examples.yaml", EXTRA_EXAMPLE)
+    return folder
+
+
+def _taxonomy_slugs(app) -> None:
+    with app.app_context():
+        assert db.session.get(m.LegalForm, EXTRA["entries"][0]["legal_form"]), "fixture: legal form"
+        for slug in EXTRA["entries"][0]["services"]:
+            assert db.session.get(m.ServiceCategory, slug), f"fixture: service {slug}"
+        for slug in EXTRA["entries"][0]["target_groups"]:
+            assert db.session.get(m.TargetGroup, slug), f"fixture: target group {slug}"
+
+
+def test_new_entries_get_the_same_rows_as_through_the_orm(app_factory, tmp_path):
+    """The bulk INSERTs for new entries write exactly what the ORM path (apply_entry_data,
+    flush, apply_entry_links) writes: same rows, same ids; and the index gets every
+    published one."""
+    folder = _fixture(tmp_path)
+    bulk = app_factory("bulk")
+    with bulk.app_context():
+        report = import_path(folder)
+        db.session.commit()
+        assert sum(report.created.values()) == len(report.entries) > 50
+        bulk_rows = _rows()
+        assert search.check().is_clean()
+        assert search.count_indexable() == sum(1 for _ in search_ids(bulk))
+    _taxonomy_slugs(bulk)
+
+    orm = app_factory("orm")
+    with orm.app_context():
+        import_path(folder / "taxonomy")
+        import_path(folder / "search")
+        vocabulary, taxonomy, made = Vocabulary.load(), TaxonomyRows(), []
+        # What the importer did before the bulk path: the ORM, one flush, then the links.
+        with db.session.no_autoflush:
+            for path in sorted((folder / "entries").glob("*.yaml")):
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+                ct = BY_KEY[data["type"]]
+                for raw in data["entries"]:
+                    clean = clean_entry_data(ct, raw, vocabulary)
+                    entry = ct.model()
+                    db.session.add(entry)
+                    apply_entry_data(entry, ct, clean, taxonomy)
+                    made.append((entry, ct, clean))
+        db.session.flush()
+        with db.session.no_autoflush:
+            for entry, ct, clean in made:
+                if any(clean[f.name] for f in ct.fields if f.kind == "entries"):
+                    apply_entry_links(entry, ct, clean)
+        db.session.commit()
+        assert _rows() == bulk_rows
+        assert search.check().is_clean()
+
+
+def search_ids(app) -> list[int]:
+    with app.extensions["kb_search"].engine.reading() as state:
+        return list(state.entry_ids())
+
+
+def test_new_entries_are_indexed_after_the_commit_and_never_after_a_rollback(app, tmp_path):
+    path = write(tmp_path, "enterprises.yaml", GOOD)
+    with app.app_context():
+        import_path(path)
+        assert search_ids(app) == []  # not before the commit
+        db.session.rollback()
+        assert entry_count() == 0
+        db.session.commit()
+        assert search_ids(app) == []
+        import_path(path)
+        db.session.commit()
+        entry_id = db.session.scalar(select(m.Entry.id))
+        assert search_ids(app) == [entry_id]
+        assert search.check().is_clean()
+
+
+def test_a_new_and_an_existing_entry_in_one_import(app, tmp_path):
+    """New entries take the bulk path, existing ones the ORM path, in one transaction; a new
+    example may link to an enterprise that the same import updates."""
+    with app.app_context():
+        import_path(write(tmp_path, "enterprises.yaml", GOOD))
+        db.session.commit()
+    data = yaml.safe_load(yaml.safe_dump(GOOD))
+    data["entries"][0]["title"]["sv"] = "Fiktiva Städkooperativet (nytt namn)"
+    data["entries"].append({**data["entries"][0], "slug": "fiktiva-andra", "org_number": ""})
+    folder = tmp_path / "both"
+    write(folder, "enterprises.yaml", data)
+    example = {"type": "example", "entries": [{
+        "slug": "fiktivt-exempel", "status": "published", "title": "Fiktivt", "summary": "Påhittat.",
+        "sources": [{"title": "Testdata (fiktiv)", "url": ""}],
+        "enterprises": ["fiktiva-stadkooperativet", "fiktiva-andra"]}]}
+    write(folder, "examples.yaml", example)
+    with app.app_context():
+        report = import_path(folder)
+        db.session.commit()
+        assert report.entries == [("enterprise", "fiktiva-stadkooperativet", "updated"),
+                                  ("enterprise", "fiktiva-andra", "created"),
+                                  ("example", "fiktivt-exempel", "created")]
+        linked = db.session.scalars(select(m.Example)).one().enterprises
+        assert sorted(e.slug for e in linked) == ["fiktiva-andra", "fiktiva-stadkooperativet"]
+        assert search.check().is_clean()
+        assert len(search_ids(app)) == 3
+
+
+def test_yaml_read_by_several_processes_gives_the_same_data(app, tmp_path, monkeypatch):
+    from knowledgebase.services import imports
+
+    folder = tmp_path / "many"
+    for number in range(4):
+        data = yaml.safe_load(yaml.safe_dump(GOOD))
+        data["entries"][0].update(slug=f"fiktiv-{number}", org_number="")
+        write(folder, f"enterprises-{number}.yaml", data)
+    write(folder, "zz-broken.yaml", {"type": "nonsense"})
+    paths = sorted(folder.iterdir())
+    with app.app_context():
+        one = imports._read_yaml_files(paths)
+        monkeypatch.setattr(imports, "PARALLEL_READ_BYTES", 1)
+        app.config["IMPORT_READ_PROCS"] = 3
+        several = imports._read_yaml_files(paths)
+        assert several == one
+        (folder / "unreadable.yaml").write_text("a: [", encoding="utf-8")
+        results = imports._read_yaml_files(sorted(folder.iterdir()))
+        failed = [r for r in results if isinstance(r, ImportFailed)]
+        assert len(failed) == 1 and "unreadable.yaml" in failed[0].errors[0]
+        with pytest.raises(ImportFailed) as failure:
+            import_path(folder)
+        assert "unreadable.yaml" in failure.value.errors[0]

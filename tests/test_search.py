@@ -566,3 +566,97 @@ def test_when_no_entry_has_every_word_entries_with_some_are_shown(app, make_entr
     slugs = {hit.slug for hit in result.hits}
     assert slugs == {"fiktivt-vetlanda-kooperativ", "fiktiv-stadning"}
     assert "några av dem" in result.message  # the Swedish interface (the default)
+
+
+# -- writing in several processes (bulk imports) ---------------------------------------------
+
+def _index_content(ix) -> tuple[list[int], list[tuple]]:
+    """Entry ids in document order, and every posting as (field, term, entry id, weight, value)."""
+    order, postings = [], []
+    with ix.reader() as reader:
+        for sub, _offset in reader.leaf_readers():
+            eids = sub.column_reader("eid")
+            order += [eids[d] for d in sub.all_doc_ids()]
+            for fieldname in sub.indexed_field_names():
+                for term in sub.lexicon(fieldname):
+                    matcher = sub.postings(fieldname, term)
+                    while matcher.is_active():
+                        if not sub.is_deleted(matcher.id()):
+                            postings.append((fieldname, term, eids[matcher.id()], matcher.weight(), matcher.value()))
+                        matcher.next()
+    return order, sorted(postings)
+
+
+def _many_entries(make_entry, count: int = 24) -> list[int]:
+    words = ["kooperativ", "städning", "café", "upphandling", "trädgård", "återbruk", "Jönköping", "praktik"]
+    ids = []
+    for n in range(count):
+        english = {"en": f"Fictional cooperative {n}"} if n % 3 == 0 else {}
+        ids.append(make_entry(
+            ("enterprise", "example", "research")[n % 3],
+            title={"sv": f"Fiktiv {words[n % 8]} {n}", **english},
+            summary={"sv": " ".join(words[(n + k) % 8] for k in range(n % 5 + 3)), **(
+                {"en": "A made-up entry for tests."} if english else {})},
+            municipalities=[("0685", "0604", "0821")[n % 3]], themes=[n % 3 + 1]))
+    return ids
+
+
+@pytest.mark.parametrize("commit_every", [25_000, 10])
+def test_several_writer_processes_give_the_same_index(app, make_entry, tmp_path, monkeypatch, commit_every):
+    from knowledgebase.search import store
+    from knowledgebase.search.documents import iter_documents
+
+    monkeypatch.setattr(store, "COMMIT_EVERY", commit_every)  # 10: three commits of 10, 10, 4
+    ids = _many_entries(make_entry)
+    contents = []
+    for procs in (1, 3):
+        ix = store.create(tmp_path / f"procs-{procs}")
+        with app.app_context(), db.engine.connect() as conn:
+            count = store.write(ix, iter_documents(conn), [], 5, newer_than=0, procs=procs,
+                                  expected=len(ids), parallel_min=2)
+        assert count == len(ids)
+        contents.append(_index_content(ix))
+        if procs > 1 and commit_every > len(ids):
+            assert len(ix._read_toc().segments) == procs  # noqa: SLF001 - the children's segments
+        ix.close()
+    assert contents[0] == contents[1]
+    assert contents[1][0] == sorted(ids)  # document order is entry order
+
+
+def test_a_bulk_index_write_in_several_processes_is_searchable_and_checks_clean(app, make_entry, monkeypatch):
+    from knowledgebase.search import service, store
+
+    ids = _many_entries(make_entry)
+    with app.app_context():
+        search_service = service.service()
+        search_service.engine.recreate()
+        monkeypatch.setattr(search_service, "write_procs", 2)
+        monkeypatch.setattr(store, "PARALLEL_MIN", 2)
+        assert search_service.index_ids(ids)
+        assert search.check().is_clean()
+    assert titles(app, "kooperativ 0") == ["Fiktiv kooperativ 0"]
+    assert run(app, "fiktiv").total == len(ids)
+
+
+def test_a_failing_writer_process_queues_the_entries_and_the_index_heals(app, make_entry, monkeypatch):
+    from knowledgebase.search import service, store
+
+    ids = _many_entries(make_entry, 8)
+    original = store.fields_for
+
+    def failing(doc):
+        if doc.entry_id == ids[0]:  # the first share: a child's
+            raise ValueError("fictional failure")
+        return original(doc)
+
+    with app.app_context():
+        search_service = service.service()
+        search_service.engine.recreate()
+        monkeypatch.setattr(search_service, "write_procs", 2)
+        monkeypatch.setattr(store, "PARALLEL_MIN", 2)
+        monkeypatch.setattr(store, "fields_for", failing)
+        assert not search_service.index_ids(ids)
+        assert db.session.scalar(select(func.count()).select_from(m.SearchQueueItem)) == len(ids)
+        monkeypatch.setattr(store, "fields_for", original)
+        assert search_service.drain() == len(ids)
+        assert search.check().is_clean()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import weakref
+from collections.abc import Iterable
 
 from flask import Flask, current_app
 from sqlalchemy import func, select
@@ -25,7 +26,7 @@ from knowledgebase.search.service import EXTENSION, SearchService
 from knowledgebase.services.entries import BadFilter
 
 __all__ = [
-    "init_app", "search", "parse_request", "suggest", "count_indexable", "rebuild", "check",
+    "init_app", "note_written", "search", "parse_request", "suggest", "count_indexable", "rebuild", "check",
     "facet_labels", "sorted_facet_values", "SearchRequest", "SearchResult", "Hit", "Drift", "FACETS", "FACET_LABELS", "SORTS",
 ]
 
@@ -54,6 +55,13 @@ def init_app(app: Flask) -> None:
             service.rebuild()
         else:
             service.drain()
+
+
+def note_written(ids: Iterable[int]) -> None:
+    """Tell the index about entries written with Core statements (bulk SQL) in the current
+    transaction: the ORM events that keep the index in step do not see those. They are
+    indexed after the commit (if published) and forgotten on a rollback."""
+    sync.note_written(db.session(), ids)
 
 
 def _service() -> SearchService:

@@ -8,9 +8,14 @@ compound: Whoosh copies a compound segment's files into memory when it opens the
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
+import pickle
+import random
 import shutil
 import sys
+import traceback
 from array import array
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -30,6 +35,9 @@ VERSION_FILE = "KB_SCHEMA_VERSION"
 TEXT_FIELDS = ("title", "summary", "body")
 # Bulk writes commit every this many documents, which bounds the writer's memory.
 COMMIT_EVERY = 25_000
+# Added documents from which a write is split over processes (see ``write``): below this,
+# forking costs more than it saves.
+PARALLEL_MIN = 2_000
 # Postings per block: larger blocks mean fewer (unpickled) blocks per posting list. Blocks
 # are not compressed: reading them back is the hot path of every search.
 BLOCK = 256
@@ -131,66 +139,73 @@ def fields_for(doc: IndexDoc) -> tuple[dict, dict[str, dict[str, list[int]]], di
 
 
 class _FastPool:
-    """A posting pool for ``SegmentWriter`` that keeps postings per (field, term) in arrays
-    and hands them out sorted. Postings arrive in document order, so each list is sorted."""
+    """A posting pool for ``SegmentWriter`` that keeps postings per field and term in arrays
+    and hands them out sorted. Postings arrive in document order, so each list is sorted.
+    Terms are kept as text (encoded once, when the segment is written): encoding each
+    posting's term cost as much as storing it."""
 
     def __init__(self) -> None:
-        self._postings: dict[tuple[str, bytes], tuple[array, array, list]] = {}
+        # field → term (text; bytes from Whoosh are decoded losslessly) → (docs, weights, values)
+        self._fields: dict[str, dict[str, tuple[array, array, list]]] = {}
         self._values: dict[bytes, bytes] = {}
         self.fieldnames: set[str] = set()
 
-    def _lists(self, fieldname: str, text: bytes) -> tuple[array, array, list]:
-        key = (fieldname, text)
-        lists = self._postings.get(key)
-        if lists is None:
-            lists = self._postings[key] = (array("I"), array("f"), [])
+    def _terms(self, fieldname: str) -> dict[str, tuple[array, array, list]]:
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
             self.fieldnames.add(fieldname)
-        return lists
+        return terms
 
     def add(self, item) -> None:
         """The pool interface Whoosh calls (for fields it indexes itself, and merges)."""
         fieldname, text, docnum, weight, value = item
-        docs, weights, values = self._lists(fieldname, text)
-        docs.append(docnum)
-        weights.append(weight)
+        terms = self._terms(fieldname)
+        key = text.decode("utf-8", "surrogateescape")
+        lists = terms.get(key)
+        if lists is None:
+            lists = terms[key] = (array("I"), array("f"), [])
+        lists[0].append(docnum)
+        lists[1].append(weight)
         # Interning keeps the many identical small values (b"", one position) shared.
-        values.append(self._values.setdefault(value, value) if value is not None else b"")
+        lists[2].append(self._values.setdefault(value, value) if value is not None else b"")
 
     def add_positions(self, fieldname: str, docnum: int, positions: dict[str, list[int]]) -> None:
-        postings, single = self._postings, _SINGLE
+        terms, single = self._terms(fieldname), _SINGLE
         for term, where in positions.items():
-            key = (fieldname, term.encode())
-            lists = postings.get(key)
+            lists = terms.get(term)
             if lists is None:
-                lists = self._lists(*key)
+                lists = terms[term] = (array("I"), array("f"), [])
             lists[0].append(docnum)
-            lists[1].append(len(where))
+            n = len(where)
+            lists[1].append(n)
             # Most terms occur once: their value is one shared bytes object per position.
-            lists[2].append(single[where[0]] if len(where) == 1 else array("H", where).tobytes())
+            lists[2].append(single[where[0]] if n == 1 else array("H", where).tobytes())
 
-    def add_terms(self, fieldname: str, docnum: int, terms: list[str]) -> None:
+    def add_terms(self, fieldname: str, docnum: int, terms: Iterable[str]) -> None:
+        field = self._terms(fieldname)
         for term in terms:
-            docs, weights, values = self._lists(fieldname, term.encode())
-            docs.append(docnum)
-            weights.append(1.0)
-            values.append(b"")
+            lists = field.get(term)
+            if lists is None:
+                lists = field[term] = (array("I"), array("f"), [])
+            lists[0].append(docnum)
+            lists[1].append(1.0)
+            lists[2].append(b"")
 
     def iter_postings(self):
-        postings = self._postings
-        for key in sorted(postings):
-            fieldname, text = key
-            docs, weights, values = postings[key]
+        for fieldname, text, docs, weights, values in self.iter_terms():
             for i in range(len(docs)):
                 yield fieldname, text, docs[i], weights[i], values[i]
 
     def iter_terms(self):
-        """(field, term bytes, docs, weights, values) per term, sorted."""
-        postings = self._postings
-        for key in sorted(postings):
-            yield (*key, *postings[key])
+        """(field, term bytes, docs, weights, values) per term, sorted by field and bytes."""
+        for fieldname in sorted(self._fields):
+            terms = self._fields[fieldname]
+            for text, lists in sorted((t.encode("utf-8", "surrogateescape"), v) for t, v in terms.items()):
+                yield (fieldname, text, *lists)
 
     def cleanup(self) -> None:
-        self._postings = {}
+        self._fields = {}
         self._values = {}
 
 
@@ -227,12 +242,39 @@ class _Writer(writing.SegmentWriter):
 def _add(writer: writing.SegmentWriter, doc: IndexDoc, update: bool) -> None:
     plain, positions, keywords = fields_for(doc)
     docnum = writer.docnum
-    (writer.update_document if update else writer.add_document)(**plain)
+    if update:
+        writer.update_document(**plain)
+    else:
+        _add_plain(writer, plain)
     pool = writer.pool
     for fieldname, terms in positions.items():
         pool.add_positions(fieldname, docnum, terms)
     for fieldname, terms in keywords.items():
         pool.add_terms(fieldname, docnum, terms)
+
+
+def _add_plain(writer: writing.SegmentWriter, plain: dict) -> None:
+    """What ``SegmentWriter.add_document`` does for the fields of ``fields_for``, without
+    its generic per-field work (boosts, analysers, vectors, spelling), which cost as much
+    as the rest of a document's indexing."""
+    plan = writer.__dict__.get("_kb_plan")
+    if plan is None:
+        schema = writer.schema
+        plan = writer._kb_plan = [(name, schema[name], schema[name].column_type) for name in sorted(plain)]
+    perdoc, docnum, pool = writer.perdocwriter, writer.docnum, writer.pool
+    perdoc.start_doc(docnum)
+    for name, field, column in plan:
+        value = plain[name]
+        if value is None:
+            continue
+        if field.indexed:  # the id: one term, as TermSet gives it
+            pool.add_terms(name, docnum, (value,))
+        perdoc.add_field(name, field, value if field.stored else None, 0)
+        if column:
+            perdoc.add_column_value(name, column, field.to_column_value(value))
+    perdoc.finish_doc()
+    writer._added = True  # noqa: SLF001
+    writer.docnum += 1
 
 
 def open_writer(ix: index.Index, timeout: float) -> writing.SegmentWriter:
@@ -275,31 +317,160 @@ def open_or_create(path: str | Path) -> tuple[index.Index, bool]:
 
 def write(ix: index.Index, docs: Iterable[IndexDoc], delete_ids: Iterable[int], timeout: float,
           progress: Callable[[int], None] | None = None, clear: bool = False,
-          newer_than: int | None = None) -> int:
+          newer_than: int | None = None, procs: int = 1, expected: int = 0,
+          parallel_min: int | None = None) -> int:
+    """Add or replace ``docs`` and delete ``delete_ids``: see ``_write``. Python's cycle
+    collector pauses meanwhile: the postings are millions of objects that live until the
+    segment is written, and each collection walked all of them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _write(ix, docs, delete_ids, timeout, progress, clear, newer_than, procs, expected, parallel_min)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _write(ix: index.Index, docs: Iterable[IndexDoc], delete_ids: Iterable[int], timeout: float,
+          progress: Callable[[int], None] | None = None, clear: bool = False,
+          newer_than: int | None = None, procs: int = 1, expected: int = 0,
+          parallel_min: int | None = None) -> int:
     """Add or replace ``docs`` and delete ``delete_ids`` in as few commits as memory allows.
     ``clear`` replaces the whole index in one commit (a rebuild: searchers see the old
     generation until then). Documents of entries with an id above ``newer_than`` (the
     highest id the index has ever held) are added without looking for an old version.
+
+    With ``procs`` > 1 (and fork available) and ``expected`` (how many documents ``docs``
+    holds) at least ``parallel_min``, the added documents are shared out: as soon as the
+    first share has been read, a child process analyses it into a segment of its own, and
+    so on, while this process reads on and analyses the last share (a bulk import uses
+    every core). The children's segments come before the writer's, so the order of
+    documents is that of ``docs``. Not for ``clear`` (a rebuild's index is one segment).
     Raises LockError when the lock is not free within ``timeout``."""
+    procs = procs if hasattr(os, "fork") else 1
+    parallel_min = PARALLEL_MIN if parallel_min is None else parallel_min
+    share = 0
+    if procs > 1 and expected >= parallel_min and not clear:
+        # Children only analyse; this process also reads every document and commits: a
+        # larger share for the children evens out the finishing times (measured: 5/4).
+        share = -(-min(expected, COMMIT_EVERY) * 5 // (4 * procs))
     writer = open_writer(ix, timeout)
     count = pending = 0
+    fresh: list[IndexDoc] = []  # added documents collected for the next child
+    children: list[tuple[int, int]] = []  # (pid, pipe) of children writing this round
+    extra: list = []  # segments the children of this generation wrote
+
     try:
         for entry_id in delete_ids:
             writer.delete_by_term("id", str(entry_id))
         for doc in docs:
-            _add(writer, doc, update=not clear and (newer_than is None or doc.entry_id <= newer_than))
+            update = not clear and (newer_than is None or doc.entry_id <= newer_than)
+            if update or not share or len(children) == procs - 1:
+                _add(writer, doc, update)
+            else:
+                fresh.append(doc)
+                if len(fresh) >= share:
+                    children.append(_fork_segment(ix, fresh))
+                    fresh = []
             count += 1
             pending += 1
             if progress:
                 progress(1)
             if pending >= COMMIT_EVERY and not clear:
-                writer.commit(merge=False)
-                writer, pending = open_writer(ix, timeout), 0
+                _add_all(writer, fresh)
+                fresh, extra = [], extra + _collect(children)
+                _commit(writer, extra, merge=False)
+                writer, pending, extra = open_writer(ix, timeout), 0, []
+        _add_all(writer, fresh)
+        extra += _collect(children)
+    except BaseException:
+        try:
+            _collect(children, check=False)
+        finally:
+            writer.cancel()
+        raise
+    _commit(writer, extra, mergetype=writing.CLEAR if clear else None,
+            merge=not clear and count < COMMIT_EVERY)
+    return count
+
+
+def _add_all(writer: writing.SegmentWriter, docs: list[IndexDoc]) -> None:
+    for doc in docs:
+        _add(writer, doc, False)
+
+
+def _commit(writer: writing.SegmentWriter, extra: list, **kwargs) -> None:
+    """Commit ``writer`` together with segments that child processes wrote (as Whoosh's
+    multi-process writer does with ``multisegment``: they join the table of contents,
+    before the writer's own segment)."""
+    if not extra:
+        writer.commit(**kwargs)
+        return
+    try:
+        segments = writer._merge_segments(kwargs.get("mergetype"), False, kwargs.get("merge"))  # noqa: SLF001
+        segments += extra
+        if writer._added:  # noqa: SLF001
+            segments.append(writer._finalize_segment())  # noqa: SLF001
+        else:
+            writer._close_segment()  # noqa: SLF001
+        writer._commit_toc(segments)  # noqa: SLF001
     except BaseException:
         writer.cancel()
         raise
-    writer.commit(mergetype=writing.CLEAR if clear else None, merge=not clear and count < COMMIT_EVERY)
-    return count
+    writer._finish()  # noqa: SLF001
+
+
+def _collect(children: list[tuple[int, int]], check: bool = True) -> list:
+    """Wait for every child (no zombies) and return their segments, in order; raise for
+    the first that failed."""
+    started = list(children)
+    children.clear()  # collected once, even if this raises
+    results = [_child_result(pid, fd) for pid, fd in started]
+    failed = [value for ok, value in results if not ok]
+    if failed and check:
+        raise RuntimeError(f"a search index writer process failed: {failed[0]}")
+    return [value for ok, value in results if ok]
+
+
+def _fork_segment(ix: index.Index, docs: list[IndexDoc]) -> tuple[int, int]:
+    """Fork a child that writes ``docs`` into a new segment and sends the segment object
+    back through a pipe. Returns (pid, read end of the pipe)."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write_fd)
+        return pid, read_fd
+    # The child. It shares the parent's open files and database connections: it touches
+    # none of them and leaves with os._exit, so that no clean-up of the parent's state runs.
+    status = 1
+    try:
+        os.close(read_fd)
+        gc.disable()  # short-lived; a collection would also copy every page of the parent's heap
+        random.seed()  # Whoosh names segments with ``random``: not the parent's sequence
+        try:
+            sub = _Writer(ix, _lk=False, compound=False, codec=W3Codec(blocklimit=BLOCK, compression=0))
+            sub.pool.cleanup()
+            sub.pool = _FastPool()
+            for doc in docs:
+                _add(sub, doc, False)
+            # Its temporary folder is the parent's too: the parent's writer removes it.
+            payload = pickle.dumps((True, sub._finalize_segment()))  # noqa: SLF001
+            status = 0
+        except BaseException:  # noqa: BLE001 - reported to the parent, which raises
+            payload = pickle.dumps((False, traceback.format_exc(limit=5)))
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(payload)
+    finally:
+        os._exit(status)
+
+
+def _child_result(pid: int, read_fd: int) -> tuple[bool, object]:
+    with os.fdopen(read_fd, "rb") as pipe:
+        data = pipe.read()
+    _pid, status = os.waitpid(pid, 0)
+    if not data:
+        return False, f"exited with status {status}"
+    return pickle.loads(data)  # noqa: S301 - our own child's data
 
 
 def disk_size(path: str | Path) -> int:

@@ -8,6 +8,7 @@ entries in it (changing a service category's CPV codes, its enterprises); changi
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from flask import has_app_context
 from sqlalchemy import event, or_, select
@@ -49,6 +50,12 @@ def _after_flush(session: Session, _context) -> None:
             session.info.setdefault(PLACES, set()).add(("ServiceCategory", obj.slug))
         elif isinstance(obj, m.SynonymGroup):
             session.info[SYNONYMS] = True
+
+
+def note_written(session: Session, ids: Iterable[int]) -> None:
+    """Entries inserted or changed past the ORM (Core statements fire no flush events) in
+    ``session``'s transaction: they are indexed after its commit, like flushed ones."""
+    session.info.setdefault(IDS, set()).update(ids)
 
 
 def _after_rollback(session: Session) -> None:
