@@ -18,6 +18,11 @@ DEFAULTS: dict[str, object] = {
     "PER_PAGE": 20,
     "API_MAX_PER_PAGE": 100,
     "SEARCH_ENABLED": True,
+    # Processes for bulk work outside requests (CLI imports, seeding): analysing a large batch
+    # of new entries for the index, and reading megabytes of seed YAML. 0: the cores, at most
+    # 4; 1: no forking. Requests never fork (docs/search.md).
+    "SEARCH_WRITE_PROCS": 0,
+    "IMPORT_READ_PROCS": 0,
     "BABEL_DEFAULT_LOCALE": "sv",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
     "WTF_CSRF_TIME_LIMIT": None,

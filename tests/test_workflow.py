@@ -473,6 +473,27 @@ def test_import_dry_run_then_apply(capp):
     assert client.post("/admin/import/apply", data={"token": token}).status_code == 302
 
 
+def test_an_upload_in_the_browser_never_forks(capp, monkeypatch):
+    """A bulk upload large enough for the command line's writer processes is indexed by the
+    serving process alone: forking a threaded web server is unsafe."""
+    def no_fork():
+        raise AssertionError("a request forked")
+    monkeypatch.setattr("os.fork", no_fork)
+    client = logged_in_client(capp, "adviser")
+    upload = yaml.safe_dump({"type": "glossary", "entries": [
+        {"slug": f"fiktiv-massterm-{n}", "status": "published", "title": f"Fiktiv massterm {n}",
+         "summary": "Påhittad.", "sources": [{"title": "Testdata (fiktiv)", "url": "https://example.org/fiktiv"}]}
+        for n in range(2100)]}, allow_unicode=True).encode()
+    dry = client.post("/admin/import", content_type="multipart/form-data",
+                      data={"file": (io.BytesIO(upload), "glossary.yaml")}).get_data(as_text=True)
+    token = re.search(r'name="token" value="([0-9a-f]{32})"', dry).group(1)
+    assert client.post("/admin/import/apply", data={"token": token}).status_code == 200
+    with capp.app_context():
+        from knowledgebase import search
+        assert search.search(search.parse_request({"q": "massterm", "per_page": "1"}, "sv")).total == 2100
+        assert search.check().is_clean()
+
+
 def test_import_page_lists_likely_duplicates(capp):
     """Uploading enterprises in the browser warns, in the dry run and after the import, about
     ones that look like enterprises already there (same organisation number, or a similar name
@@ -493,6 +514,7 @@ def test_import_page_lists_likely_duplicates(capp):
     assert "fiktiva-fixarna-ek-for och fiktiva-fixarna" in dry and "samma-nummer och fiktiva-fixarna" in dry
     assert "inget-likt och" not in dry
     assert accessibility_problems(dry) == []
+    assert "name=\"token\"" in dry, re.sub(r"\s+", " ", dry)[-3000:]
     token = re.search(r'name="token" value="([0-9a-f]{32})"', dry).group(1)
     applied = client.post("/admin/import/apply", data={"token": token}).get_data(as_text=True)
     assert "Troliga dubbletter (2)" in applied

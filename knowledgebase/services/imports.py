@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -139,6 +139,10 @@ def _read_yaml_files(paths: list[Path]) -> list[Any]:
 
 
 def _read_procs() -> int:
+    """Processes reading YAML: one while serving a request (an upload in the admin area),
+    since forking a threaded web server is unsafe."""
+    if has_request_context():
+        return 1
     configured = current_app.config.get("IMPORT_READ_PROCS") if has_app_context() else None
     return int(configured or min(os.cpu_count() or 1, 4))
 
