@@ -75,7 +75,9 @@ class Entry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     type: Mapped[str] = mapped_column(String(20), index=True)
-    slug: Mapped[str] = mapped_column(String(120))
+    # Indexed alone too: a subtype's query by slug (Enterprise.slug == …) has no type in it,
+    # so the (type, slug) index cannot serve it.
+    slug: Mapped[str] = mapped_column(String(120), index=True)
     status: Mapped[str] = mapped_column(String(12), index=True, default="draft")
     title_sv: Mapped[str] = mapped_column(String(300))
     title_en: Mapped[str] = mapped_column(String(300), default="")

@@ -416,7 +416,9 @@ def _existing_entries(cleaned: list[tuple[Path, ContentType, dict]]) -> dict[tup
     for key, type_slugs in slugs.items():
         model = BY_KEY[key].model
         for start in range(0, len(type_slugs), 500):
-            query = select(model).where(model.slug.in_(type_slugs[start:start + 500])).options(selectinload("*"))
+            # The type as well: the unique index is on (type, slug), so a slug alone scans the table.
+            query = (select(model).where(model.type == key, model.slug.in_(type_slugs[start:start + 500]))
+                     .options(selectinload("*")))
             for entry in db.session.scalars(query):
                 found[(key, entry.slug)] = entry
     return found
