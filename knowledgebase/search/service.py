@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
-from flask import Flask, current_app, has_request_context
+from flask import Flask, current_app
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -45,11 +45,6 @@ class SearchService:
         self._lock = threading.Lock()
         # Index writes done by this process (for logs and the benchmark).
         self.stats = {"writes": 0, "entries": 0, "seconds": 0.0}
-
-    def _procs(self) -> int:
-        """Writer processes for this write: one while serving a request, since forking a
-        threaded web server is unsafe; bulk work runs from the command line."""
-        return 1 if has_request_context() else self.write_procs
 
     # -- synonyms ---------------------------------------------------------------------------
 
@@ -94,7 +89,7 @@ class SearchService:
                 gone = [i for i in ids if i not in published and i <= newer_than]
                 store.write(self._index(), iter_documents(conn, sorted(published)), gone,
                             self.write_timeout if timeout is None else timeout, newer_than=newer_than,
-                            procs=self._procs(), expected=len(published))
+                            procs=self.write_procs, expected=len(published))
             self.stats["writes"] += 1
             self.stats["entries"] += len(ids)
             self.stats["seconds"] += time.perf_counter() - started

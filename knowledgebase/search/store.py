@@ -8,14 +8,9 @@ compound: Whoosh copies a compound segment's files into memory when it opens the
 
 from __future__ import annotations
 
-import gc
 import logging
-import os
-import pickle
-import random
 import shutil
 import sys
-import traceback
 from array import array
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -24,6 +19,7 @@ from whoosh import columns, fields, formats, index, writing
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError  # noqa: F401 - re-exported for the service
 
+from knowledgebase import bulk
 from knowledgebase.search.analysis import FieldTerms, sv_term, title_sort_key, words
 from knowledgebase.search.documents import IndexDoc
 
@@ -322,13 +318,8 @@ def write(ix: index.Index, docs: Iterable[IndexDoc], delete_ids: Iterable[int], 
     """Add or replace ``docs`` and delete ``delete_ids``: see ``_write``. Python's cycle
     collector pauses meanwhile: the postings are millions of objects that live until the
     segment is written, and each collection walked all of them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with bulk.collector_paused():
         return _write(ix, docs, delete_ids, timeout, progress, clear, newer_than, procs, expected, parallel_min)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _write(ix: index.Index, docs: Iterable[IndexDoc], delete_ids: Iterable[int], timeout: float,
@@ -347,7 +338,7 @@ def _write(ix: index.Index, docs: Iterable[IndexDoc], delete_ids: Iterable[int],
     every core). The children's segments come before the writer's, so the order of
     documents is that of ``docs``. Not for ``clear`` (a rebuild's index is one segment).
     Raises LockError when the lock is not free within ``timeout``."""
-    procs = procs if hasattr(os, "fork") else 1
+    procs = procs if bulk.allowed() else 1  # never while serving a request
     parallel_min = PARALLEL_MIN if parallel_min is None else parallel_min
     share = 0
     if procs > 1 and expected >= parallel_min and not clear:
@@ -425,52 +416,24 @@ def _collect(children: list[tuple[int, int]], check: bool = True) -> list:
     the first that failed."""
     started = list(children)
     children.clear()  # collected once, even if this raises
-    results = [_child_result(pid, fd) for pid, fd in started]
+    results = [bulk.result(child) for child in started]
     failed = [value for ok, value in results if not ok]
     if failed and check:
         raise RuntimeError(f"a search index writer process failed: {failed[0]}")
     return [value for ok, value in results if ok]
 
 
-def _fork_segment(ix: index.Index, docs: list[IndexDoc]) -> tuple[int, int]:
-    """Fork a child that writes ``docs`` into a new segment and sends the segment object
-    back through a pipe. Returns (pid, read end of the pipe)."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid:
-        os.close(write_fd)
-        return pid, read_fd
-    # The child. It shares the parent's open files and database connections: it touches
-    # none of them and leaves with os._exit, so that no clean-up of the parent's state runs.
-    status = 1
-    try:
-        os.close(read_fd)
-        gc.disable()  # short-lived; a collection would also copy every page of the parent's heap
-        random.seed()  # Whoosh names segments with ``random``: not the parent's sequence
-        try:
-            sub = _Writer(ix, _lk=False, compound=False, codec=W3Codec(blocklimit=BLOCK, compression=0))
-            sub.pool.cleanup()
-            sub.pool = _FastPool()
-            for doc in docs:
-                _add(sub, doc, False)
-            # Its temporary folder is the parent's too: the parent's writer removes it.
-            payload = pickle.dumps((True, sub._finalize_segment()))  # noqa: SLF001
-            status = 0
-        except BaseException:  # noqa: BLE001 - reported to the parent, which raises
-            payload = pickle.dumps((False, traceback.format_exc(limit=5)))
-        with os.fdopen(write_fd, "wb") as pipe:
-            pipe.write(payload)
-    finally:
-        os._exit(status)
-
-
-def _child_result(pid: int, read_fd: int) -> tuple[bool, object]:
-    with os.fdopen(read_fd, "rb") as pipe:
-        data = pipe.read()
-    _pid, status = os.waitpid(pid, 0)
-    if not data:
-        return False, f"exited with status {status}"
-    return pickle.loads(data)  # noqa: S301 - our own child's data
+def _fork_segment(ix: index.Index, docs: list[IndexDoc]) -> bulk.Child:
+    """Fork a child that writes ``docs`` into a new segment and sends the segment object back."""
+    def write_segment():
+        sub = _Writer(ix, _lk=False, compound=False, codec=W3Codec(blocklimit=BLOCK, compression=0))
+        sub.pool.cleanup()
+        sub.pool = _FastPool()
+        for doc in docs:
+            _add(sub, doc, False)
+        # Its temporary folder is the parent's too: the parent's writer removes it.
+        return sub._finalize_segment()  # noqa: SLF001
+    return bulk.start(write_segment)
 
 
 def disk_size(path: str | Path) -> int:

@@ -7,24 +7,20 @@ the database is left as it was."""
 from __future__ import annotations
 
 import csv
-import gc
 import os
-import pickle
-import traceback
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from flask import current_app, has_app_context, has_request_context
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
+from knowledgebase import bulk
 from knowledgebase import models as m
 from knowledgebase import search
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES, ContentType
@@ -114,7 +110,7 @@ def _read_yaml_files(paths: list[Path]) -> list[Any]:
     building Python objects from YAML costs ~0.4 ms per entry, the largest part of an import."""
     sizes = [path.stat().st_size if path.is_file() else 0 for path in paths]
     procs = min(_read_procs(), len(paths))
-    if procs < 2 or sum(sizes) < PARALLEL_READ_BYTES or not hasattr(os, "fork"):
+    if procs < 2 or sum(sizes) < PARALLEL_READ_BYTES:
         return [_read_or_error(path) for path in paths]
     # Largest files first, each to the least loaded process; share 0 is this process's.
     shares: list[list[int]] = [[] for _ in range(procs)]
@@ -123,13 +119,14 @@ def _read_yaml_files(paths: list[Path]) -> list[Any]:
         k = load.index(min(load))
         shares[k].append(i)
         load[k] += sizes[i]
-    children = [_fork_reader([paths[i] for i in share]) for share in shares[1:] if share]
+    children = [bulk.start(lambda share=share: [_read_or_error(paths[i]) for i in share])
+                for share in shares[1:] if share]
     results: list[Any] = [None] * len(paths)
     try:
         for i in shares[0]:
             results[i] = _read_or_error(paths[i])
     finally:
-        done = [_reader_result(*child) for child in children]
+        done = [bulk.result(child) for child in children]
     for share, (ok, value) in zip([s for s in shares[1:] if s], done):
         if not ok:
             raise RuntimeError(f"a YAML reading process failed: {value}")
@@ -139,9 +136,9 @@ def _read_yaml_files(paths: list[Path]) -> list[Any]:
 
 
 def _read_procs() -> int:
-    """Processes reading YAML: one while serving a request (an upload in the admin area),
-    since forking a threaded web server is unsafe."""
-    if has_request_context():
+    """Processes reading YAML: one while serving a request (an upload in the admin area) or
+    where there is no fork (``bulk.allowed``)."""
+    if not bulk.allowed():
         return 1
     configured = current_app.config.get("IMPORT_READ_PROCS") if has_app_context() else None
     return int(configured or min(os.cpu_count() or 1, 4))
@@ -152,39 +149,6 @@ def _read_or_error(path: Path) -> Any:
         return _read_yaml(path)
     except ImportFailed as exc:
         return exc
-
-
-def _fork_reader(paths: list[Path]) -> tuple[int, int]:
-    """Fork a child that reads ``paths`` and sends their data back pickled through a pipe."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid:
-        os.close(write_fd)
-        return pid, read_fd
-    # The child shares the parent's database connections and open files: it touches none
-    # of them and leaves with os._exit, so that no clean-up of the parent's state runs.
-    status = 1
-    try:
-        os.close(read_fd)
-        gc.disable()  # short-lived; a collection would also copy every page of the parent's heap
-        try:
-            payload = pickle.dumps((True, [_read_or_error(path) for path in paths]), pickle.HIGHEST_PROTOCOL)
-            status = 0
-        except BaseException:  # noqa: BLE001 - reported to the parent, which raises
-            payload = pickle.dumps((False, traceback.format_exc(limit=5)))
-        with os.fdopen(write_fd, "wb") as pipe:
-            pipe.write(payload)
-    finally:
-        os._exit(status)
-
-
-def _reader_result(pid: int, read_fd: int) -> tuple[bool, Any]:
-    with os.fdopen(read_fd, "rb") as pipe:
-        data = pipe.read()
-    _pid, status = os.waitpid(pid, 0)
-    if not data:
-        return False, f"exited with status {status}"
-    return pickle.loads(data)  # noqa: S301 - our own child's data
 
 
 def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
@@ -429,25 +393,10 @@ def _entry_error(path: Path, slug: str, exc: FieldError) -> str:
              file=path.name, slug=slug, field=exc.field, message=exc.message)
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause Python's cycle collector: a bulk import builds millions of objects that live
-    until it ends, and each collection walks all of them (a third of an import's time was
-    spent there). Reference counting still frees everything else; the collector runs
-    again afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def import_path(path: str | Path) -> ImportReport:
     """Import a seed-format file or folder into the current transaction (flushed, not
     committed). Taxonomy first, then synonyms, then entries. Raises ``ImportFailed``."""
-    with _no_cyclic_gc():
+    with bulk.collector_paused():
         return _import_path(path)
 
 
