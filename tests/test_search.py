@@ -568,6 +568,19 @@ def test_when_no_entry_has_every_word_entries_with_some_are_shown(app, make_entr
     assert "några av dem" in result.message  # the Swedish interface (the default)
 
 
+def test_words_typed_together_are_never_split_by_the_fallback(app, make_entry):
+    """"status:draft" is one thing typed: entries that merely mention a status or a draft
+    are not shown as partial matches (as "status draft", with a space, would show them)."""
+    make_entry("research", slug="fiktiv-status", title={"sv": "Fiktiv status för kooperativ"})
+    make_entry("research", slug="fiktiv-draft", title={"sv": "Fiktiv draft om kooperativ"})
+    make_entry("research", slug="fiktiv-utkast", status="draft", title={"sv": "Fiktiv status draft"})
+    assert run(app, "status:draft").total == 0
+    assert set(titles(app, "status draft")) == {"Fiktiv status för kooperativ", "Fiktiv draft om kooperativ"}
+    # Each group counts whole: "status:kooperativ" (both words) or "draft".
+    assert set(titles(app, "status:kooperativ draft")) == {"Fiktiv status för kooperativ", "Fiktiv draft om kooperativ"}
+    assert titles(app, "status:kooperativ zzqqxx") == ["Fiktiv status för kooperativ"]
+
+
 # -- writing in several processes (bulk imports) ---------------------------------------------
 
 def _index_content(ix) -> tuple[list[int], list[tuple]]:

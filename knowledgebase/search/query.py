@@ -79,6 +79,8 @@ class Token:
     kind: str  # "word", "prefix" or "phrase"
     text: str
     words: list[str]
+    # Tokens typed together without a space ("status:draft", "e-post") share a group.
+    group: int = 0
 
 
 @dataclass
@@ -95,17 +97,21 @@ def tokenize(text: str) -> Parsed:
     if text.count('"') % 2:
         text = text.replace('"', " ")
     tokens: list[Token] = []
+    group, last_end = 0, 0
     for match in _TOKEN_RE.finditer(text):
+        if tokens and any(ch.isspace() for ch in text[last_end:match.start()]):
+            group += 1
+        last_end = match.end()
         phrase, word, star = match.groups()
         if phrase is not None:
             inner = words(phrase)
             if inner:
-                tokens.append(Token("phrase", phrase.strip(), inner))
+                tokens.append(Token("phrase", phrase.strip(), inner, group))
         elif word:
             lowered = word.lower()
             if len(lowered) > analysis.MAX_WORD:
                 continue
-            tokens.append(Token("prefix" if star else "word", word, [lowered]))
+            tokens.append(Token("prefix" if star else "word", word, [lowered], group))
     return Parsed(tokens, truncated)
 
 
@@ -141,9 +147,12 @@ class Builder:
         self.synonyms = synonyms
         self.highlight: set[str] = set()
         self.notes: list[str] = []
+        # For each node of the last build: the group of the token it starts at.
+        self.groups: list[int] = []
 
     def build(self, tokens: list[Token]) -> list[Node]:
         nodes: list[Node] = []
+        self.groups = []
         i = 0
         while i < len(tokens) and len(nodes) < MAX_CLAUSES:
             token = tokens[i]
@@ -157,6 +166,7 @@ class Builder:
                 node, i = self.words_from(tokens, i)
             if node is not None:
                 nodes.append(node)
+                self.groups.append(token.group)
         if i < len(tokens):
             self.notes.append("clauses")
         return nodes

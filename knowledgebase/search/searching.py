@@ -66,11 +66,15 @@ def _run(search: SearchService, state: State, request: SearchRequest, result: Se
                 result.corrected, result.query = True, result.suggestion
                 messages.append(_("No results for “%(query)s”. Showing results for “%(corrected)s”.",
                                   query=request.q.strip(), corrected=result.suggestion))
-    if len(nodes) > 1 and not match and not result.corrected:
+    groups: dict[int, list] = {}
+    for node, group in zip(nodes, builder.groups):
+        groups.setdefault(group, []).append(node)
+    if len(groups) > 1 and not match and not result.corrected:
         # No entry has every word ("städ Vetlanda" with no cleaning firm there): show the
-        # entries that have some of them, best first, and say so.
-        for node in nodes:
-            match |= evaluator.match([node])
+        # entries that have some of them, best first, and say so. Words typed together
+        # without a space ("status:draft") count as one: all of them or none.
+        for group_nodes in groups.values():
+            match |= evaluator.match(group_nodes)
         if match:
             messages.append(_("No entry matches all the words; showing entries that match some of them."))
     selected = evaluate.filter_bits(state, {k: v for k, v in request.filters.items() if k != "fresh"}, term)
