@@ -166,3 +166,42 @@ def accessibility_problems(html: str) -> list[str]:
             if attrs.get("id") not in labelled and "aria-label" not in attrs:
                 problems.append(f"unlabelled <{tag} name={attrs.get('name')}>")
     return problems
+
+
+# Every route that changes state, with a path to post to ({entry}, {revision}, {suggestion},
+# {report}, {user} filled in per test): tests/test_security.py checks that each refuses a
+# missing CSRF token, and that the list is complete.
+STATE_CHANGING = {
+    # endpoint: path (filled in per test)
+    "auth.login": "/auth/login",
+    "auth.logout": "/auth/logout",
+    "auth.password": "/auth/password",
+    "auth.language": "/auth/language",
+    "public.suggest": "/sv/suggest",
+    "public.accessibility": "/sv/accessibility",
+    "public.shortlist_page": "/sv/shortlist",
+    "admin.entry_new": "/admin/entries/new/enterprise",
+    "admin.entry_edit": "/admin/entries/{entry}/edit",
+    "admin.entry_transition": "/admin/entries/{entry}/status",
+    "admin.entry_verify": "/admin/entries/{entry}/verify",
+    "admin.entry_delete": "/admin/entries/{entry}/delete",
+    "admin.revision_restore": "/admin/entries/{entry}/revisions/{revision}/restore",
+    "admin.suggestion_reject": "/admin/suggestions/{suggestion}/reject",
+    "admin.suggestion_handled": "/admin/suggestions/{report}/handled",
+    "admin.import_upload": "/admin/import",
+    "admin.import_apply": "/admin/import/apply",
+    "admin.users": "/admin/users/",
+    "admin.user_role": "/admin/users/{user}/role",
+    "admin.user_disable": "/admin/users/{user}/disable",
+    "admin.user_enable": "/admin/users/{user}/enable",
+    "admin.upkeep_request_county": "/admin/upkeep/requests/county",
+    "admin.upkeep_request_entry": "/admin/upkeep/requests/{entry}",
+    "admin.upkeep_entry": "/admin/upkeep/entries/{entry}",
+    "admin.upkeep_changes_apply": "/admin/upkeep/changes/1/apply",
+    "admin.upkeep_changes_reject": "/admin/upkeep/changes/1/reject",
+    "admin.upkeep_digest": "/admin/upkeep/digest",
+    "public.confirm_entry": "/sv/confirm/{entry}/not-a-token",
+    "public.alerts_subscribe": "/sv/alerts",
+    "public.alerts_confirm": "/sv/alerts/confirm/not-a-token",
+    "public.report_outdated": "/sv/report-outdated?type=enterprise&slug=x",
+}

@@ -19,6 +19,7 @@ from knowledgebase.models.base import now_utc
 from knowledgebase.services import provenance
 from tests.curation_support import (
     PASSWORD,
+    STATE_CHANGING,
     accessibility_problems,
     add_entry,
     add_user,
@@ -387,18 +388,9 @@ def test_an_adviser_sets_the_contact_and_a_new_address_starts_afresh(mail_app, m
     assert bad.status_code == 422 and "There is a problem" in bad.get_data(as_text=True)
 
 
-POSTS = {
-    "admin.upkeep_request_county": "/admin/upkeep/requests/county",
-    "admin.upkeep_request_entry": "/admin/upkeep/requests/{entry}",
-    "admin.upkeep_entry": "/admin/upkeep/entries/{entry}",
-    "admin.upkeep_changes_apply": "/admin/upkeep/changes/1/apply",
-    "admin.upkeep_changes_reject": "/admin/upkeep/changes/1/reject",
-    "admin.upkeep_digest": "/admin/upkeep/digest",
-    "public.confirm_entry": "/sv/confirm/{entry}/not-a-token",
-    "public.alerts_subscribe": "/sv/alerts",
-    "public.alerts_confirm": "/sv/alerts/confirm/not-a-token",
-    "public.report_outdated": "/sv/report-outdated?type=enterprise&slug={slug}",
-}
+# The upkeep routes of the list of every state-changing route.
+POSTS = {endpoint: path for endpoint, path in STATE_CHANGING.items()
+         if endpoint.startswith(("admin.upkeep_", "public.confirm_", "public.alerts_", "public.report_outdated"))}
 
 
 def test_every_upkeep_form_refuses_a_missing_csrf_token(tmp_path, mailbox):

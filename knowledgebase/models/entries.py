@@ -5,6 +5,7 @@ translations are written once; each content type adds its own table (joined inhe
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -69,6 +70,16 @@ glossary_related = Table(
 )
 
 
+def translated_text(source: Any, field: str, locale: str) -> tuple[str, str]:
+    """``field`` of ``source`` (an entry, or a row with its ``<field>_sv``/``_en`` columns)
+    for ``locale``, and the language it is really in: Swedish when English is missing."""
+    if locale == "en":
+        english = getattr(source, f"{field}_en", "") or ""
+        if english.strip():
+            return english, "en"
+    return getattr(source, f"{field}_sv", "") or "", "sv"
+
+
 class Entry(db.Model):
     __tablename__ = "entry"
     __table_args__ = (UniqueConstraint("type", "slug"),)
@@ -115,11 +126,7 @@ class Entry(db.Model):
     def text(self, field: str, locale: str) -> tuple[str, str]:
         """The text of a translated field for ``locale`` and the language it is really in
         (Swedish when the English translation is missing)."""
-        if locale == "en":
-            english = getattr(self, f"{field}_en", "") or ""
-            if english.strip():
-                return english, "en"
-        return getattr(self, f"{field}_sv", "") or "", "sv"
+        return translated_text(self, field, locale)
 
     def title(self, locale: str) -> str:
         return self.text("title", locale)[0]

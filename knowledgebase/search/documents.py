@@ -19,7 +19,7 @@ from sqlalchemy import Connection, select
 from knowledgebase import models as m
 from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.models import entries as tables
-from knowledgebase.services.buyers import RESERVED_SHARE_MIN, cpv_terms
+from knowledgebase.services.buyers import cpv_codes, cpv_terms, reserved_eligible
 
 CHUNK = 1000
 Texts = list[tuple[str, str]]
@@ -109,9 +109,9 @@ class _Places:
         self.in_county: dict[str, list[str]] = defaultdict(list)
         for code, (_name, county) in self.municipalities.items():
             self.in_county[county].append(code)
-        self.cpv = {slug: sorted({term for item in cpv or () for term in cpv_terms(
-            str(item["code"] if isinstance(item, dict) else item))})
-            for slug, cpv in conn.execute(select(m.ServiceCategory.slug, m.ServiceCategory.cpv))}
+        self.cpv: dict[str, set[str]] = defaultdict(set)
+        for code in cpv_codes(conn.execute(select(m.ServiceCategory.slug, m.ServiceCategory.cpv))):
+            self.cpv[code.category].update(cpv_terms(code.code))
 
 
 def published_ids(conn: Connection) -> list[int]:
@@ -182,16 +182,14 @@ def _document(row, extra, links: dict[str, dict[int, list]], places: _Places) ->
 
 
 def _buyer_terms(entry_id: int, extra, links: dict[str, dict[int, list]], places: _Places) -> list[str]:
-    """An enterprise's terms for the buyer's filters: legal form; reserved (yes when it states
-    it can take reserved contracts and no declared share is under the LOU 4 kap. 18 § minimum,
-    as services.buyers.reserved_clause); ``cpv:`` every CPV code of its services with its
+    """An enterprise's terms for the buyer's filters: legal form; reserved (``yes`` as
+    services.buyers.reserved_eligible); ``cpv:`` every CPV code of its services with its
     ancestors; ``serves:`` every municipality of its area (named, or in a whole county)."""
     terms = []
     if extra.get("legal_form_slug"):
         terms.append(f"legal_form:{extra['legal_form_slug']}")
     if extra.get("reserved_contracts") is not None:
-        share = extra.get("reserved_share")
-        eligible = extra["reserved_contracts"] and (share is None or share >= RESERVED_SHARE_MIN)
+        eligible = reserved_eligible(extra["reserved_contracts"], extra.get("reserved_share"))
         terms.append(f"reserved:{'yes' if eligible else 'no'}")
     cpv = {term for slug in links["service"].get(entry_id, []) for term in places.cpv.get(slug, ())}
     terms += [f"cpv:{term}" for term in sorted(cpv)]

@@ -291,7 +291,7 @@ def _lined_up_many(docs: list[int], columns: list[list[bytes]], rels: list[int])
         lined_up = moved if lined_up is None else lined_up & moved
         if not lined_up:
             return []
-    return list(set(map(_DOC_OF, lined_up or ())))
+    return list(set(map(_DOC_OF, lined_up)))
 
 
 def _positions_array(values: Iterable[bytes]) -> array:

@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from knowledgebase import models as m
-from knowledgebase.models import entries as tables
 from knowledgebase.extensions import db
+from knowledgebase.models import entries as tables
+from knowledgebase.models.entries import translated_text
 from knowledgebase.search import evaluate
 from knowledgebase.search.engine import State
 from knowledgebase.search.facets import FACETS, term
@@ -101,13 +102,6 @@ def _run(search: SearchService, state: State, request: SearchRequest, result: Se
     result.hits = _hits(state, page, scores, builder.highlight, request.locale)
 
 
-def _text(row, field: str, locale: str) -> tuple[str, str]:
-    """As ``Entry.text``: the English text on English pages when there is one, else Swedish."""
-    if locale == "en" and (row[f"{field}_en"] or "").strip():
-        return row[f"{field}_en"], "en"
-    return row[f"{field}_sv"] or "", "sv"
-
-
 def _hits(state: State, docnums: list[int], scores: dict[int, float], terms: set[str], locale: str) -> list[Hit]:
     """The page's hits, read from the database with a few Core queries (published only,
     whatever the index says)."""
@@ -116,8 +110,8 @@ def _hits(state: State, docnums: list[int], scores: dict[int, float], terms: set
     entry = m.Entry.__table__
     columns = [entry.c[name] for name in ("id", "type", "slug", "title_sv", "title_en", "summary_sv",
                                           "summary_en", "body_sv", "body_en")]
-    rows = {row["id"]: row for row in db.session.execute(
-        select(*columns).where(entry.c.id.in_(ids), entry.c.status == m.PUBLISHED)).mappings()}
+    rows = {row.id: row for row in db.session.execute(
+        select(*columns).where(entry.c.id.in_(ids), entry.c.status == m.PUBLISHED))}
     places: dict[int, list[str]] = {}
     link = tables.entry_municipality
     for entry_id, name in db.session.execute(
@@ -134,12 +128,12 @@ def _hits(state: State, docnums: list[int], scores: dict[int, float], terms: set
         row = rows.get(entry_id)
         if row is None:  # unpublished or deleted since the index was written
             continue
-        title, title_lang = _text(row, "title", locale)
-        texts = [_text(row, "summary", locale), _text(row, "body", locale)]
+        title, title_lang = translated_text(row, "title", locale)
+        texts = [translated_text(row, "summary", locale), translated_text(row, "body", locale)]
         if locale == "en":
-            texts += [(row["summary_sv"] or "", "sv"), (row["body_sv"] or "", "sv")]
+            texts += [(row.summary_sv or "", "sv"), (row.body_sv or "", "sv")]
         hits.append(Hit(
-            entry_id=entry_id, type=row["type"], slug=row["slug"], title=title, title_lang=title_lang,
+            entry_id=entry_id, type=row.type, slug=row.slug, title=title, title_lang=title_lang,
             snippet=snippet(texts, terms), score=round(score_of.get(entry_id, 0.0), 4),
             municipalities=places.get(entry_id, []), themes=themes.get(entry_id, []),
         ))

@@ -357,9 +357,14 @@ def eligibility(enterprise: m.Enterprise, today: date) -> list[EligibilityItem]:
     return items
 
 
+def reserved_eligible(states_it_can: bool | None, share: int | None) -> bool:
+    """States it can take reserved contracts, and no declared share of workers says otherwise
+    (LOU 4 kap. 18 §: at least 30 %). The SQL form is ``reserved_clause``."""
+    return bool(states_it_can) and (share is None or share >= RESERVED_SHARE_MIN)
+
+
 def can_take_reserved(enterprise: m.Enterprise) -> bool:
-    return bool(enterprise.reserved_contracts) and (
-        enterprise.reserved_share is None or enterprise.reserved_share >= RESERVED_SHARE_MIN)
+    return reserved_eligible(enterprise.reserved_contracts, enterprise.reserved_share)
 
 
 # -- completeness of the capability statement ---------------------------------------------
