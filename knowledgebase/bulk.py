@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from flask import has_request_context
+from flask import has_app_context, has_request_context
+
+from knowledgebase.extensions import db
 
 
 @contextmanager
@@ -58,6 +60,7 @@ def start(work: Callable[[], Any]) -> Child:
         os.close(read_fd)
         gc.disable()  # short-lived; a collection would also copy every page of the parent's heap
         random.seed()  # not the parent's sequence (Whoosh names segments with ``random``)
+        _leave_parent_connections()
         try:
             payload = pickle.dumps((True, work()), pickle.HIGHEST_PROTOCOL)
             status = 0
@@ -67,6 +70,13 @@ def start(work: Callable[[], Any]) -> Child:
             pipe.write(payload)
     finally:
         os._exit(status)
+
+
+def _leave_parent_connections() -> None:
+    """Give the child an empty connection pool, leaving the parent's connections alone (not
+    closed: that would end the parent's sessions), as SQLAlchemy advises after a fork."""
+    if has_app_context():
+        db.engine.dispose(close=False)
 
 
 def result(child: Child) -> tuple[bool, Any]:

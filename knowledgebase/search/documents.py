@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select
 
 from knowledgebase import models as m
 from knowledgebase.content_types import CONTENT_TYPES
+from knowledgebase.extensions import db
 from knowledgebase.models import entries as tables
 from knowledgebase.services.buyers import cpv_codes, cpv_terms, reserved_eligible
 
@@ -125,6 +126,13 @@ def iter_documents(conn: Connection, ids: Iterable[int] | None = None) -> Iterat
     places = _Places(conn)
     for start in range(0, len(wanted), CHUNK):
         yield from _chunk(conn, wanted[start:start + CHUNK], places)
+
+
+def load_documents(ids: list[int]) -> Iterator[IndexDoc]:
+    """``iter_documents`` for ``ids`` on a connection of its own (a child process that
+    writes part of a bulk import into the index reads its share with this)."""
+    with db.engine.connect() as conn:
+        yield from iter_documents(conn, ids)
 
 
 def _chunk(conn: Connection, ids: list[int], places: _Places) -> list[IndexDoc]:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.search import store
-from knowledgebase.search.documents import iter_documents
+from knowledgebase.search.documents import iter_documents, load_documents
 from knowledgebase.search.engine import Engine
 from knowledgebase.search.query import Synonyms
 from knowledgebase.search.results import Drift
@@ -87,9 +87,11 @@ class SearchService:
                 # An id above any the index has held has nothing to delete (a bulk import's
                 # unpublished entries: this saves a term lookup in every segment for each).
                 gone = [i for i in ids if i not in published and i <= newer_than]
-                store.write(self._index(), iter_documents(conn, sorted(published)), gone,
+                known = sorted(i for i in published if i <= newer_than)
+                new = sorted(i for i in published if i > newer_than)
+                store.write(self._index(), iter_documents(conn, known), gone,
                             self.write_timeout if timeout is None else timeout, newer_than=newer_than,
-                            procs=self.write_procs, expected=len(published))
+                            new_ids=new, load=load_documents, procs=self.write_procs)
             self.stats["writes"] += 1
             self.stats["entries"] += len(ids)
             self.stats["seconds"] += time.perf_counter() - started

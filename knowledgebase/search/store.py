@@ -12,7 +12,9 @@ import logging
 import shutil
 import sys
 from array import array
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 from pathlib import Path
 
 from whoosh import columns, fields, formats, index, writing
@@ -313,81 +315,82 @@ def open_or_create(path: str | Path) -> tuple[index.Index, bool]:
 
 def write(ix: index.Index, docs: Iterable[IndexDoc], delete_ids: Iterable[int], timeout: float,
           progress: Callable[[int], None] | None = None, clear: bool = False,
-          newer_than: int | None = None, procs: int = 1, expected: int = 0,
+          newer_than: int | None = None, new_ids: Sequence[int] = (),
+          load: Callable[[list[int]], Iterable[IndexDoc]] | None = None, procs: int = 1,
           parallel_min: int | None = None) -> int:
-    """Add or replace ``docs`` and delete ``delete_ids``: see ``_write``. Python's cycle
-    collector pauses meanwhile: the postings are millions of objects that live until the
-    segment is written, and each collection walked all of them."""
+    """Add or replace ``docs``, delete ``delete_ids`` and add the entries ``new_ids``: see
+    ``_write``. Python's cycle collector pauses meanwhile: the postings are millions of
+    objects that live until the segment is written, and each collection walked all of them."""
     with bulk.collector_paused():
-        return _write(ix, docs, delete_ids, timeout, progress, clear, newer_than, procs, expected, parallel_min)
+        return _write(ix, docs, delete_ids, timeout, progress, clear, newer_than, list(new_ids), load,
+                      procs, PARALLEL_MIN if parallel_min is None else parallel_min)
 
 
 def _write(ix: index.Index, docs: Iterable[IndexDoc], delete_ids: Iterable[int], timeout: float,
-          progress: Callable[[int], None] | None = None, clear: bool = False,
-          newer_than: int | None = None, procs: int = 1, expected: int = 0,
-          parallel_min: int | None = None) -> int:
+           progress: Callable[[int], None] | None, clear: bool, newer_than: int | None,
+           new_ids: list[int], load: Callable[[list[int]], Iterable[IndexDoc]] | None, procs: int,
+           parallel_min: int) -> int:
     """Add or replace ``docs`` and delete ``delete_ids`` in as few commits as memory allows.
     ``clear`` replaces the whole index in one commit (a rebuild: searchers see the old
     generation until then). Documents of entries with an id above ``newer_than`` (the
     highest id the index has ever held) are added without looking for an old version.
 
-    With ``procs`` > 1 (and fork available) and ``expected`` (how many documents ``docs``
-    holds) at least ``parallel_min``, the added documents are shared out: as soon as the
-    first share has been read, a child process analyses it into a segment of its own, and
-    so on, while this process reads on and analyses the last share (a bulk import uses
-    every core). The children's segments come before the writer's, so the order of
-    documents is that of ``docs``. Not for ``clear`` (a rebuild's index is one segment).
+    ``new_ids`` are entries the index has never held, whose documents ``load(ids)`` reads
+    (a bulk import's). With ``procs`` > 1, fork available and at least ``parallel_min`` of
+    them, they are shared out among child processes, ``procs`` at a time, each reading its
+    share from the database and writing it into a segment of its own, while this process
+    writes ``docs`` and the deletions; the children's segments join the last commit, before
+    this process's own (so documents stay in entry order). Otherwise this process adds them.
     Raises LockError when the lock is not free within ``timeout``."""
-    procs = procs if bulk.allowed() else 1  # never while serving a request
-    parallel_min = PARALLEL_MIN if parallel_min is None else parallel_min
-    share = 0
-    if procs > 1 and expected >= parallel_min and not clear:
-        # Children only analyse; this process also reads every document and commits: a
-        # larger share for the children evens out the finishing times (measured: 5/4).
-        share = -(-min(expected, COMMIT_EVERY) * 5 // (4 * procs))
+    shares: deque[list[int]] = deque()
+    in_children = bool(new_ids) and procs > 1 and len(new_ids) >= parallel_min and bulk.allowed()
+    if in_children:
+        shares.extend(_shares(new_ids, procs))
+    # (document, whether an older version may be in the index)
+    todo = ((doc, not clear and (newer_than is None or doc.entry_id <= newer_than)) for doc in docs)
+    if new_ids and not in_children:
+        todo = chain(todo, ((doc, False) for doc in load(new_ids)))
     writer = open_writer(ix, timeout)
+    running: deque[bulk.Child] = deque()
     count = pending = 0
-    fresh: list[IndexDoc] = []  # added documents collected for the next child
-    children: list[tuple[int, int]] = []  # (pid, pipe) of children writing this round
-    extra: list = []  # segments the children of this generation wrote
-
+    extra: list = []  # the children's segments
     try:
+        while shares and len(running) < procs:
+            running.append(_fork_segment(ix, load, shares.popleft()))
         for entry_id in delete_ids:
             writer.delete_by_term("id", str(entry_id))
-        for doc in docs:
-            update = not clear and (newer_than is None or doc.entry_id <= newer_than)
-            if update or not share or len(children) == procs - 1:
-                _add(writer, doc, update)
-            else:
-                fresh.append(doc)
-                if len(fresh) >= share:
-                    children.append(_fork_segment(ix, fresh))
-                    fresh = []
+        for doc, update in todo:
+            _add(writer, doc, update)
             count += 1
             pending += 1
             if progress:
                 progress(1)
             if pending >= COMMIT_EVERY and not clear:
-                _add_all(writer, fresh)
-                fresh, extra = [], extra + _collect(children)
-                _commit(writer, extra, merge=False)
-                writer, pending, extra = open_writer(ix, timeout), 0, []
-        _add_all(writer, fresh)
-        extra += _collect(children)
+                _commit(writer, [], merge=False)
+                writer, pending = open_writer(ix, timeout), 0
+        while running:  # in order: the shares are of a size, so they end about in order
+            extra += _collect([running.popleft()])
+            if shares:
+                running.append(_fork_segment(ix, load, shares.popleft()))
     except BaseException:
         try:
-            _collect(children, check=False)
+            _collect(list(running), check=False)
         finally:
             writer.cancel()
         raise
+    extra = [segment for segment in extra if segment is not None]
+    count += sum(segment.doc_count() for segment in extra)
     _commit(writer, extra, mergetype=writing.CLEAR if clear else None,
             merge=not clear and count < COMMIT_EVERY)
     return count
 
 
-def _add_all(writer: writing.SegmentWriter, docs: list[IndexDoc]) -> None:
-    for doc in docs:
-        _add(writer, doc, False)
+def _shares(ids: list[int], procs: int) -> list[list[int]]:
+    """``ids`` in runs of equal size: at least one per process, none above what one process
+    may hold in memory (``COMMIT_EVERY`` over ``procs``)."""
+    count = max(procs, -(-len(ids) * procs // COMMIT_EVERY))
+    size = -(-len(ids) // count)
+    return [ids[start:start + size] for start in range(0, len(ids), size)]
 
 
 def _commit(writer: writing.SegmentWriter, extra: list, **kwargs) -> None:
@@ -411,26 +414,28 @@ def _commit(writer: writing.SegmentWriter, extra: list, **kwargs) -> None:
     writer._finish()  # noqa: SLF001
 
 
-def _collect(children: list[tuple[int, int]], check: bool = True) -> list:
+def _collect(children: list[bulk.Child], check: bool = True) -> list:
     """Wait for every child (no zombies) and return their segments, in order; raise for
     the first that failed."""
-    started = list(children)
-    children.clear()  # collected once, even if this raises
-    results = [bulk.result(child) for child in started]
+    results = [bulk.result(child) for child in children]
     failed = [value for ok, value in results if not ok]
     if failed and check:
         raise RuntimeError(f"a search index writer process failed: {failed[0]}")
     return [value for ok, value in results if ok]
 
 
-def _fork_segment(ix: index.Index, docs: list[IndexDoc]) -> bulk.Child:
-    """Fork a child that writes ``docs`` into a new segment and sends the segment object back."""
+def _fork_segment(ix: index.Index, load: Callable[[list[int]], Iterable[IndexDoc]], ids: list[int]) -> bulk.Child:
+    """Fork a child that reads the documents of ``ids`` with ``load``, writes them into a
+    new segment and sends the segment object back (None if there were none)."""
     def write_segment():
         sub = _Writer(ix, _lk=False, compound=False, codec=W3Codec(blocklimit=BLOCK, compression=0))
         sub.pool.cleanup()
         sub.pool = _FastPool()
-        for doc in docs:
+        for doc in load(ids):
             _add(sub, doc, False)
+        if not sub._added:  # noqa: SLF001 - none still published
+            sub._close_segment()  # noqa: SLF001
+            return None
         # Its temporary folder is the parent's too: the parent's writer removes it.
         return sub._finalize_segment()  # noqa: SLF001
     return bulk.start(write_segment)
