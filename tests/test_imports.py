@@ -339,8 +339,9 @@ def test_a_new_and_an_existing_entry_in_one_import(app, tmp_path):
         assert len(search_ids(app)) == 3
 
 
-def test_yaml_read_by_several_processes_gives_the_same_data(app, tmp_path, monkeypatch):
+def test_entry_files_read_by_several_processes_give_the_same_data(app, tmp_path, monkeypatch):
     from knowledgebase.services import imports
+    from knowledgebase.services.serialization import Vocabulary
 
     folder = tmp_path / "many"
     for number in range(4):
@@ -350,15 +351,19 @@ def test_yaml_read_by_several_processes_gives_the_same_data(app, tmp_path, monke
     write(folder, "zz-broken.yaml", {"type": "nonsense"})
     paths = sorted(folder.iterdir())
     with app.app_context():
-        one = imports._read_yaml_files(paths)
+        vocabulary = Vocabulary.load()
+        one = imports._read_entry_files(paths, vocabulary)
         monkeypatch.setattr(imports, "PARALLEL_READ_BYTES", 1)
         app.config["IMPORT_READ_PROCS"] = 3
-        several = imports._read_yaml_files(paths)
-        assert several == one
+        several = imports._read_entry_files(paths, vocabulary)
+        assert [str(r) if isinstance(r, ImportFailed) else r for r in several] == [
+            str(r) if isinstance(r, ImportFailed) else r for r in one]
+        assert [r[1][0][1]["slug"] for r in several[:4]] == [f"fiktiv-{n}" for n in range(4)]
+        assert "zz-broken.yaml" in several[4].errors[0]
         (folder / "unreadable.yaml").write_text("a: [", encoding="utf-8")
-        results = imports._read_yaml_files(sorted(folder.iterdir()))
+        results = imports._read_entry_files(sorted(folder.iterdir()), vocabulary)
         failed = [r for r in results if isinstance(r, ImportFailed)]
-        assert len(failed) == 1 and "unreadable.yaml" in failed[0].errors[0]
+        assert [f.errors[0].split(":")[0] for f in failed] == ["unreadable.yaml", "zz-broken.yaml"]
         with pytest.raises(ImportFailed) as failure:
             import_path(folder)
         assert "unreadable.yaml" in failure.value.errors[0]

@@ -46,7 +46,7 @@ TAXONOMY_LISTS = {
 ENTRY_FILES = {ct.key: f"{ct.path}.yaml" for ct in CONTENT_TYPES}
 # Amounts that decide the procurement route (services.route_guide, docs/buyers.md).
 LIMITS_FILE = "procurement_limits.yaml"
-# Entry files together this large are read by several processes (``_read_yaml_files``).
+# Entry files together this large are read by several processes (``_read_entry_files``).
 PARALLEL_READ_BYTES = 2_000_000
 
 
@@ -57,7 +57,7 @@ class ImportFailed(Exception):
         super().__init__("\n".join(errors))
         self.errors = errors
 
-    def __reduce__(self):  # pickled by the reading processes (``_read_yaml_files``)
+    def __reduce__(self):  # pickled by the reading processes (``_read_entry_files``)
         return ImportFailed, (self.errors,)
 
 
@@ -104,27 +104,32 @@ def _read_yaml(path: Path) -> Any:
         raise ImportFailed([_("%(file)s: cannot be read: %(error)s", file=path.name, error=exc)]) from None
 
 
-def _read_yaml_files(paths: list[Path]) -> list[Any]:
-    """The data of each file, or the ``ImportFailed`` its reading raised (the caller raises
-    the first, in file order). Many megabytes of YAML are read by several processes at once:
-    building Python objects from YAML costs ~0.4 ms per entry, the largest part of an import."""
+# One entry file read and checked: its type and, per entry, (label, clean data or None,
+# error message or None); or the ``ImportFailed`` that reading it raised.
+CheckedFile = tuple[str, list[tuple[str, dict | None, str | None]]]
+
+
+def _read_entry_files(paths: list[Path], vocabulary: Vocabulary) -> list[CheckedFile | ImportFailed]:
+    """Read and check each entry file (``_read_entry_file``). Many megabytes of YAML are
+    shared among several processes: building Python objects from YAML and checking every
+    field cost ~0.6 ms per entry, the largest part of an import. Largest files first, each
+    to the least loaded process; share 0 is this process's."""
     sizes = [path.stat().st_size if path.is_file() else 0 for path in paths]
     procs = min(_read_procs(), len(paths))
     if procs < 2 or sum(sizes) < PARALLEL_READ_BYTES:
-        return [_read_or_error(path) for path in paths]
-    # Largest files first, each to the least loaded process; share 0 is this process's.
+        return [_read_entry_file(path, vocabulary) for path in paths]
     shares: list[list[int]] = [[] for _ in range(procs)]
     load = [0] * procs
     for i in sorted(range(len(paths)), key=lambda i: -sizes[i]):
         k = load.index(min(load))
         shares[k].append(i)
         load[k] += sizes[i]
-    children = [bulk.start(lambda share=share: [_read_or_error(paths[i]) for i in share])
+    children = [bulk.start(lambda share=share: [_read_entry_file(paths[i], vocabulary) for i in share])
                 for share in shares[1:] if share]
     results: list[Any] = [None] * len(paths)
     try:
         for i in shares[0]:
-            results[i] = _read_or_error(paths[i])
+            results[i] = _read_entry_file(paths[i], vocabulary)
     finally:
         done = [bulk.result(child) for child in children]
     for share, (ok, value) in zip([s for s in shares[1:] if s], done):
@@ -135,6 +140,23 @@ def _read_yaml_files(paths: list[Path]) -> list[Any]:
     return results
 
 
+def _read_entry_file(path: Path, vocabulary: Vocabulary) -> CheckedFile | ImportFailed:
+    """One entry file read, its shape checked and each entry cleaned (``clean_entry_data``)."""
+    try:
+        ct, raw_entries = _entry_file(path, _read_yaml(path))
+    except ImportFailed as exc:
+        return exc
+    checked = []
+    for index, raw in enumerate(raw_entries, 1):
+        slug = raw.get("slug") if isinstance(raw, dict) else None
+        label = str(slug or f"#{index}")
+        try:
+            checked.append((label, clean_entry_data(ct, raw, vocabulary), None))
+        except FieldError as exc:
+            checked.append((label, None, _entry_error(path, label, exc)))
+    return ct.key, checked
+
+
 def _read_procs() -> int:
     """Processes reading YAML: one while serving a request (an upload in the admin area) or
     where there is no fork (``bulk.allowed``)."""
@@ -142,13 +164,6 @@ def _read_procs() -> int:
         return 1
     configured = current_app.config.get("IMPORT_READ_PROCS") if has_app_context() else None
     return int(configured or min(os.cpu_count() or 1, 4))
-
-
-def _read_or_error(path: Path) -> Any:
-    try:
-        return _read_yaml(path)
-    except ImportFailed as exc:
-        return exc
 
 
 def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
@@ -303,19 +318,15 @@ def _entry_file(path: Path, data: Any) -> tuple[ContentType, list]:
     return BY_KEY[data["type"]], entries
 
 
-def _import_entries(files: list[tuple[Path, ContentType, list]], report: ImportReport) -> None:
-    vocabulary = Vocabulary.load()
+def _import_entries(files: list[tuple[Path, CheckedFile]], report: ImportReport) -> None:
     errors: list[str] = []
     cleaned: list[tuple[Path, ContentType, dict]] = []
     seen: set[tuple[str, str]] = set()
-    for path, ct, raw_entries in files:
-        for index, raw in enumerate(raw_entries, 1):
-            slug = raw.get("slug") if isinstance(raw, dict) else None
-            label = slug or f"#{index}"
-            try:
-                clean = clean_entry_data(ct, raw, vocabulary)
-            except FieldError as exc:
-                errors.append(_entry_error(path, label, exc))
+    for path, (type_key, checked) in files:
+        ct = BY_KEY[type_key]
+        for label, clean, error in checked:
+            if clean is None:
+                errors.append(error)
                 continue
             if (ct.key, clean["slug"]) in seen:
                 errors.append(_entry_error(path, label, FieldError("slug", _("appears twice"))))
@@ -427,11 +438,10 @@ def _import_path(path: str | Path) -> ImportReport:
         for file in entry_paths:
             if file.suffix == ".csv":
                 raise ImportFailed([_("%(file)s: unknown file; see docs/seed-format.md", file=file.name)])
-        for file, data in zip(entry_paths, _read_yaml_files(entry_paths)):
-            if isinstance(data, ImportFailed):
-                raise data
-            ct, raw_entries = _entry_file(file, data)
-            entry_files.append((file, ct, raw_entries))
+        for file, checked in zip(entry_paths, _read_entry_files(entry_paths, Vocabulary.load())):
+            if isinstance(checked, ImportFailed):
+                raise checked
+            entry_files.append((file, checked))
         _import_entries(entry_files, report)
     except SQLAlchemyError as exc:
         raise ImportFailed([_("The database refused the import: %(error)s", error=exc.__class__.__name__)]) from exc
