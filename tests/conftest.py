@@ -58,10 +58,17 @@ def make_app(tmp_path: Path, **config: Any):
 
 
 def close_app(app) -> None:
-    """Close the app's database connections (PostgreSQL warns about connections left open)."""
+    """Close the app's database connections (PostgreSQL warns about connections left open)
+    and drop its PostgreSQL test database (each is several megabytes)."""
     with app.app_context():
         db.session.remove()
+        url = db.engine.url
         db.engine.dispose()
+    if url.get_backend_name() == "postgresql" and (url.database or "").startswith("kbtest_"):
+        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture
