@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
+from knowledgebase.services.imports import import_path
 from knowledgebase.services.linkcheck_store import broken_links
 from tests.curation_support import add_entry, app_fixture, edit_payload, logged_in_client
 
@@ -95,3 +96,32 @@ def test_import_report_lists_likely_duplicates(capp, tmp_path):
     assert not any("fiktiv-ensam" in line for line in dry.output.splitlines())
     real = capp.test_cli_runner().invoke(args=["import", str(path)])
     assert len([line for line in real.output.splitlines() if " fiktiva-fixarna " in f"{line} "]) == 2
+
+
+def test_a_large_import_compares_names_only_for_equality(capp, tmp_path, monkeypatch):
+    from knowledgebase.services import duplicates
+
+    add_entry(capp, "enterprise", status="published", slug="fiktiva-fixarna",
+              title={"sv": "Kooperativet Fiktiva Fixarna"}, municipalities=["0662"])
+    path = tmp_path / "enterprises.yaml"
+    path.write_text(yaml.safe_dump({"type": "enterprise", "entries": [
+        {"slug": "fiktiva-fixarna-ek", "status": "draft", "title": "Fiktiva Fixarna ek. för.",
+         "summary": "Påhittad.", "municipalities": ["0662"]},
+        {"slug": "fiktiva-fixare", "status": "draft", "title": "Fiktiva Fixare",
+         "summary": "Påhittad.", "municipalities": ["0662"]},
+    ]}, allow_unicode=True), encoding="utf-8")
+    entries = [("enterprise", "fiktiva-fixarna-ek", "created"), ("enterprise", "fiktiva-fixare", "created")]
+    with capp.app_context():
+        assert import_path(path)
+        found, similar = duplicates.import_duplicates(entries)
+        # "fiktiva fixare" is a similar name to both (ratio 0.9 or more), not an equal one.
+        assert similar and sorted((one.slug, other.slug) for one, other, _ in found) == [
+            ("fiktiva-fixare", "fiktiva-fixarna"), ("fiktiva-fixare", "fiktiva-fixarna-ek"),
+            ("fiktiva-fixarna-ek", "fiktiva-fixarna")]
+        monkeypatch.setattr(duplicates, "MAX_COMPARISONS", 1)
+        found, similar = duplicates.import_duplicates(entries)
+        assert not similar
+        assert [(one.slug, other.slug, why) for one, other, why in found] == [
+            ("fiktiva-fixarna-ek", "fiktiva-fixarna", "similar_name")]
+        assert "only compared for equality" in duplicates.import_duplicate_warnings(entries)[-1]
+        db.session.rollback()
