@@ -20,6 +20,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from knowledgebase import create_app
 from knowledgebase.content_types import BY_KEY
@@ -43,7 +44,29 @@ def fresh_database_url() -> str:
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
+    _created_databases.append(name)
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+_created_databases: list[str] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def drop_test_databases():
+    """After the run, drop the PostgreSQL databases it created (each is several megabytes;
+    a run makes hundreds). One still in use is left behind, not forced."""
+    yield
+    base = os.environ.get("KB_TEST_DATABASE_URL")
+    if not base or not _created_databases:
+        return
+    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for name in _created_databases:
+            try:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            except DBAPIError:
+                pass
+    admin.dispose()
 
 
 def make_app(tmp_path: Path, **config: Any):
@@ -58,17 +81,10 @@ def make_app(tmp_path: Path, **config: Any):
 
 
 def close_app(app) -> None:
-    """Close the app's database connections (PostgreSQL warns about connections left open)
-    and drop its PostgreSQL test database (each is several megabytes)."""
+    """Close the app's database connections (PostgreSQL warns about connections left open)."""
     with app.app_context():
         db.session.remove()
-        url = db.engine.url
         db.engine.dispose()
-    if url.get_backend_name() == "postgresql" and (url.database or "").startswith("kbtest_"):
-        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture
