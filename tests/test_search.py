@@ -125,6 +125,13 @@ def test_typos_get_a_suggestion_and_results(app, make_entry, typed, wanted):
     assert "Fiktivt kooperativ" in [hit.title for hit in result.hits]
 
 
+def test_words_typed_together_get_no_suggestion(app, make_entry):
+    make_entry("glossary", title={"sv": "Fiktivt kooperativ"}, summary={"sv": "Drygt hundra medlemmar."})
+    assert run(app, "draft").suggestion == "drygt"
+    result = run(app, "status:draft")
+    assert result.suggestion is None and result.total == 0
+
+
 def test_suggestion_is_shown_as_did_you_mean(client, make_entry):
     make_entry("glossary", title={"sv": "Fiktivt kooperativ"}, summary={"sv": "Om kooperativ."})
     html = client.get("/en/search?q=kooperatv+zzqqxx").get_data(as_text=True)

@@ -4,6 +4,8 @@ keeps the lexicon scan short)."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from knowledgebase.search import store
 from knowledgebase.search.analysis import en_term, sv_term
 from knowledgebase.search.engine import State
@@ -60,11 +62,15 @@ def correct(state: State, word: str) -> str | None:
 
 
 def suggestion_for(state: State, query: str) -> str | None:
-    """The query with its unknown words corrected, or None if nothing could be corrected."""
+    """The query with its unknown words corrected, or None if nothing could be corrected.
+    Words typed together without a space ("status:draft", "e-post") are left as typed:
+    correcting one part ("status drygt") changes what was meant."""
     parts: list[str] = []
     changed = False
-    for token in tokenize(query).tokens:
-        if token.kind == "word" and not _known(state, token.words[0]):
+    tokens = tokenize(query).tokens
+    group_sizes = Counter(token.group for token in tokens)
+    for token in tokens:
+        if token.kind == "word" and group_sizes[token.group] == 1 and not _known(state, token.words[0]):
             fixed = correct(state, token.words[0])
             if fixed:
                 parts.append(fixed)
