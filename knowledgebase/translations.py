@@ -17,6 +17,9 @@ from knowledgebase.i18n import LOCALES
 
 log = logging.getLogger(__name__)
 DOMAIN = "messages"
+# Folders the extraction skips. Without --ignore-dirs Babel also skips every folder whose
+# name starts with "_" (templates/_macros, templates/_partials).
+IGNORE_DIRS = ".* __pycache__ node_modules instance"
 
 
 def _po_path(directory: Path, locale: str) -> Path:
@@ -47,16 +50,12 @@ def compile_catalogs(directory: Path, force: bool = False) -> list[Path]:
     return written
 
 
-IGNORE_DIRS = ".* __pycache__ node_modules instance"
-
-
 def extract_and_update(root: Path, directory: Path) -> None:
     """Extract messages from code and templates into messages.pot and merge them into every
     locale's catalog (creating missing ones). English msgids are the English text, so the
     English catalog is filled with them."""
     pot = directory / f"{DOMAIN}.pot"
     cli = CommandLineInterface()
-    # Without --ignore-dirs Babel skips every folder whose name starts with "_" (templates/_macros).
     cli.run(["pybabel", "-q", "extract", "-F", str(root / "babel.cfg"), "-k", "_l", "--no-location",
              "--ignore-dirs", IGNORE_DIRS, "--sort-output", "--project", "knowledgebase", "-o", str(pot),
              str(root)])

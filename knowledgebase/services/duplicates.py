@@ -54,7 +54,7 @@ def likely_duplicates(name: str, org_number: str = "", municipality_codes: list[
             found.append((enterprise, "org_number"))
             continue
         same_place = wanted & {mu.code for mu in enterprise.municipalities}
-        if key and same_place and SequenceMatcher(None, key, name_key(enterprise.title_sv)).ratio() >= SIMILAR_NAME:
+        if key and same_place and _similar(key, name_key(enterprise.title_sv)):
             found.append((enterprise, "similar_name"))
     return found
 
@@ -101,7 +101,7 @@ def import_duplicates(entries: list[tuple[str, str, str]]) -> tuple[list[tuple[N
     similar = sum(len(by_place[code]) for *_, codes in imported for code in codes) <= MAX_COMPARISONS
     found, seen = [], set()
     for one, key, org_number, codes in sorted(imported, key=lambda item: item[0].slug):
-        matches = {other: "org_number" for other in by_number.get(org_number, ()) if org_number and other != one}
+        matches = {other: "org_number" for other in by_number.get(org_number, ()) if other != one}
         for code in codes:
             for other, other_key in by_place[code]:
                 if other != one and other not in matches and key and (
@@ -116,7 +116,8 @@ def import_duplicates(entries: list[tuple[str, str, str]]) -> tuple[list[tuple[N
 
 
 def _similar(key: str, other: str) -> bool:
-    """``SequenceMatcher``'s ratio at least ``SIMILAR_NAME``, its cheap upper bounds first."""
+    """Whether two name keys are similar: ``SequenceMatcher``'s ratio at least
+    ``SIMILAR_NAME`` (its cheap upper bounds checked first)."""
     if 2 * min(len(key), len(other)) < SIMILAR_NAME * (len(key) + len(other)):
         return False
     matcher = SequenceMatcher(None, key, other)
