@@ -23,6 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure(app, config)
     register_extensions(app)
     register_security(app)
+    register_input_rules(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_templating(app)
@@ -75,6 +76,12 @@ def register_security(app: Flask) -> None:
     from knowledgebase import security
 
     security.init_app(app)
+
+
+def register_input_rules(app: Flask) -> None:
+    from knowledgebase import inputs
+
+    inputs.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+from urllib.parse import urlencode
+
 import markdown as markdown_lib
 import nh3
 from flask import Flask, g, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from knowledgebase import content_types
 from knowledgebase.i18n import LANGUAGE_NAMES, LOCALES
@@ -35,14 +39,28 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(clean)
 
 
+def url_with_query(endpoint: str, query: Mapping[str, Any] | None = None, **values: Any) -> str:
+    """``url_for(endpoint, **values)`` with ``query`` appended as a query string. The query's
+    keys never reach ``url_for`` as keyword arguments, so a visitor's ``?_anchor=``,
+    ``?endpoint=`` or ``?lang=`` stays a plain argument instead of breaking the link."""
+    url = url_for(endpoint, **values)
+    if not query:
+        return url
+    items = query.lists() if isinstance(query, MultiDict) else query.items()
+    pairs = [(key, value) for key, values_ in items
+             for value in (values_ if isinstance(values_, (list, tuple)) else [values_])
+             if value is not None and value != ""]
+    return f"{url}?{urlencode(pairs)}" if pairs else url
+
+
 def other_language_url(lang: str) -> str:
     """The current page in ``lang`` (same endpoint, same arguments)."""
     if not request.endpoint or not request.endpoint.startswith("public."):
         return url_for("public.home", lang=lang)
     args = dict(request.view_args or {})
     args["lang"] = lang
-    query = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in args}
-    return url_for(request.endpoint, **args, **query)
+    query = [(key, value) for key, value in request.args.items(multi=True) if key not in args]
+    return url_with_query(request.endpoint, MultiDict(query), **args)
 
 
 def entry_url(entry, lang: str | None = None) -> str:
@@ -63,6 +81,7 @@ def init_app(app: Flask) -> None:
             "locales": LOCALES,
             "language_names": LANGUAGE_NAMES,
             "other_language_url": other_language_url,
+            "url_with_query": url_with_query,
             "entry_url": entry_url,
             "content_types": content_types.CONTENT_TYPES,
             "ct_by_key": content_types.BY_KEY,

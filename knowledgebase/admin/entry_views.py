@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
+from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase.admin import acting_user, bp, requires
 from knowledgebase.admin.entry_forms import (
@@ -31,17 +32,17 @@ from knowledgebase.services.serialization import FieldError
 
 
 def version_arg(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return inputs.record_id(raw)
 
 
 def suggestion_arg(kind: str, entry: m.Entry | None = None) -> m.Suggestion | None:
     """The waiting suggestion being accepted through this form (``?suggestion=ID``), if any."""
-    raw = request.values.get("suggestion", "")
-    if not raw:
+    if not request.values.get("suggestion"):
         return None
     if not can(acting_user(), "suggestion.moderate"):
         abort(403)
-    suggestion = db.session.get(m.Suggestion, int(raw)) if raw.isdigit() else None
+    suggestion_id = inputs.arg_id("suggestion")
+    suggestion = db.session.get(m.Suggestion, suggestion_id) if suggestion_id else None
     if suggestion is None or suggestion.kind != kind or (entry is not None and suggestion.entry_id != entry.id):
         abort(404)
     if suggestion.status != "waiting":
@@ -239,7 +240,8 @@ def _side(entry: m.Entry, raw: str | None) -> tuple[str, dict, m.Revision | None
     """One side of a comparison: a revision id, or "current"."""
     if raw == "current" or not raw:
         return _("Current content"), revisions.current_data(entry), None
-    revision = revisions.get_revision(entry.id, int(raw)) if raw.isdigit() else None
+    revision_id = inputs.record_id(raw)
+    revision = revisions.get_revision(entry.id, revision_id) if revision_id else None
     if revision is None:
         abort(404)
     return _("Revision %(number)d", number=revision.number), revision.data, revision

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase.admin import acting_user, bp, requires
 from knowledgebase.admin.forms import HandledForm, RejectForm
@@ -18,9 +19,7 @@ from knowledgebase.services.entries import paginate
 @bp.route("/suggestions/")
 @requires("suggestion.moderate")
 def suggestion_list():
-    status = request.args.get("status", "waiting")
-    if status not in (*SUGGESTION_STATUSES, "all"):
-        abort(400)
+    status = inputs.arg_choice("status", (*SUGGESTION_STATUSES, "all"), "waiting")
     page = paginate(suggestions.queue(status), page_arg(), current_app.config["PER_PAGE"])
     return render_template("admin/suggestions.html", page=page, status=status,
                            status_labels=suggestions.STATUS_LABELS, kind_labels=suggestions.KIND_LABELS)

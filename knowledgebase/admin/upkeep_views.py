@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
+from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase.admin import acting_user, bp, requires
 from knowledgebase.admin.forms import RejectForm, options
@@ -188,9 +189,8 @@ def upkeep_changes(request_id: int):
 @requires("suggestion.moderate")
 def upkeep_changes_apply(request_id: int):
     row = _changes_request(request_id)
-    version = request.form.get("version", "")
     try:
-        confirmations.apply_changes(row, acting_user(), int(version) if version.isdigit() else None)
+        confirmations.apply_changes(row, acting_user(), inputs.arg_id("version"))
         db.session.commit()
     except (workflow.WorkflowError, StaleDataError, FieldError) as exc:
         db.session.rollback()

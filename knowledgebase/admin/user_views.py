@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase.admin import acting_user, bp, requires
 from knowledgebase.admin.forms import RoleForm, UserForm
@@ -77,27 +77,15 @@ def user_enable(user_id: int):
     return redirect(url_for("admin.users"))
 
 
-def _date_arg(name: str) -> date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort(400, description=_("Dates are written YYYY-MM-DD."))
-
-
 @bp.route("/audit/")
 @requires("audit.read")
 def audit_log():
     filters = audit.AuditFilters(
-        action=request.args.get("action", ""),
-        actor=request.args.get("actor", "").strip()[:254],
-        target=request.args.get("target", "").strip()[:300],
-        since=_date_arg("since"),
-        until=_date_arg("until"),
+        action=inputs.arg_choice("action", audit.ACTIONS, ""),
+        actor=inputs.arg_text("actor", 254),
+        target=inputs.arg_text("target", 300),
+        since=inputs.arg_date("since"),
+        until=inputs.arg_date("until"),
     )
-    if filters.action and filters.action not in audit.ACTIONS:
-        abort(400)
     page = paginate(audit.query(filters), page_arg(), current_app.config["PER_PAGE"] * 2)
     return render_template("admin/audit.html", page=page, filters=filters, actions=audit.ACTIONS)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, render_template, request
+from flask import current_app, render_template
 
+from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase.admin import acting_user, bp, requires
 from knowledgebase.content_types import BY_KEY, STATUS_LABELS
@@ -14,10 +15,7 @@ from knowledgebase.services.entries import paginate
 
 
 def page_arg() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
-        abort(400)
-    return int(raw)
+    return inputs.arg_number("page", 1, maximum=100_000)
 
 
 @bp.route("/")
@@ -29,11 +27,9 @@ def dashboard():
 
 @bp.route("/entries/")
 def entries():
-    type_key = request.args.get("type", "")
-    status = request.args.get("status", "")
-    text = request.args.get("q", "").strip()[:200]
-    if (type_key and type_key not in BY_KEY) or (status and status not in m.STATUSES):
-        abort(400)
+    type_key = inputs.arg_choice("type", BY_KEY, "")
+    status = inputs.arg_choice("status", m.STATUSES, "")
+    text = inputs.arg_text("q", 200)
     page = paginate(workflow.entries_query(type_key, status, text), page_arg(), current_app.config["PER_PAGE"])
     return render_template("admin/entries.html", page=page, type_key=type_key, status=status, q=text,
                            status_labels=STATUS_LABELS)

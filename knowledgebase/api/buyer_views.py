@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, jsonify, request
+from flask import current_app, jsonify, request
 
+from knowledgebase import inputs
 from knowledgebase.api import bp
 from knowledgebase.api.serializers import entry_summary
 from knowledgebase.api.views import positive_int_arg
 from knowledgebase.services import buyers
-from knowledgebase.services.entries import BadFilter
 
 
 def _supplier_json(enterprise, today: date) -> dict:
@@ -34,8 +34,8 @@ def suppliers():
     """The same parameters as /<lang>/buyers: service, serves, county, reserved, experience, page."""
     try:
         query = buyers.parse_supplier_args(request.args)
-    except BadFilter as exc:
-        abort(400, description=f"unknown {exc.name}: {exc.value}")
+    except inputs.BadInput as exc:
+        inputs.refuse(exc)
     results = buyers.find_suppliers(
         query.service, query.serves, query.county, query.reserved, query.experience,
         page=positive_int_arg("page", 1, 1_000_000),

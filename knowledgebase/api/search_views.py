@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify, request, url_for
+from flask import jsonify, request, url_for
 
+from knowledgebase import inputs
 from knowledgebase import search as search_module
 from knowledgebase.api import bp
 from knowledgebase.i18n import LOCALES
-from knowledgebase.services.entries import BadFilter
 
 MAX_SUGGESTIONS = 20
 
 
 def _lang() -> str:
-    lang = request.args.get("lang") or "sv"
-    if lang not in LOCALES:
-        abort(400, description=f"lang must be one of {', '.join(LOCALES)}")
-    return lang
+    return inputs.arg_choice("lang", LOCALES, "sv")
 
 
 def _hit_json(hit: search_module.Hit, lang: str) -> dict:
@@ -38,8 +35,8 @@ def search():
     lang = _lang()
     try:
         req = search_module.parse_request(request.args, lang)
-    except BadFilter as exc:
-        abort(400, description=f"bad value for {exc.name}: {exc.value[:100]}")
+    except inputs.BadInput as exc:
+        inputs.refuse(exc)
     result = search_module.search(req)
     return jsonify({
         "query": req.q,
@@ -67,9 +64,7 @@ def _suggestion_url(item: dict, lang: str) -> str:
 @bp.route("/suggest")
 def suggest():
     lang = _lang()
-    raw_limit = request.args.get("limit") or "10"
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 1_000_000:
-        abort(400, description="limit must be a whole number from 1")
-    typed = request.args.get("q") or ""
-    items = search_module.suggest(typed, lang, min(int(raw_limit), MAX_SUGGESTIONS))
+    limit = inputs.arg_number("limit", 10, maximum=1_000_000, cap=MAX_SUGGESTIONS)
+    typed = inputs.arg_text("q", 200)
+    items = search_module.suggest(typed, lang, limit)
     return jsonify({"query": typed, "suggestions": [{**item, "url": _suggestion_url(item, lang)} for item in items]})

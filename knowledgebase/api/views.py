@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, jsonify, request, url_for
 
+from knowledgebase import inputs
 from knowledgebase.api import bp
 from knowledgebase.api.serializers import entry_detail as detail_json
 from knowledgebase.api.serializers import entry_summary
@@ -13,10 +14,8 @@ from knowledgebase.services.taxonomy import taxonomy_data
 
 
 def positive_int_arg(name: str, default: int, maximum: int) -> int:
-    raw = request.args.get(name, str(default))
-    if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
-        abort(400, description=f"{name} must be a whole number from 1")
-    return min(int(raw), maximum)
+    """``page`` or ``per_page``: a whole number from 1; a ``per_page`` above ``maximum`` is lowered."""
+    return inputs.arg_number(name, default, maximum=1_000_000, cap=maximum)
 
 
 @bp.route("/")
@@ -37,11 +36,9 @@ def entry_list(type_key: str):
     ct = BY_KEY[type_key]
     try:
         filters = entry_service.parse_filters(request.args)
-    except entry_service.BadFilter as exc:
-        abort(400, description=f"unknown {exc.name}: {exc.value}")
-    sort = request.args.get("sort", "title")
-    if sort not in entry_service.SORTS:
-        abort(400, description=f"sort must be one of {', '.join(entry_service.SORTS)}")
+    except inputs.BadInput as exc:
+        inputs.refuse(exc)
+    sort = inputs.arg_choice("sort", entry_service.SORTS, "title")
     page = entry_service.list_published(
         ct, filters,
         page=positive_int_arg("page", 1, 1_000_000),

@@ -5,26 +5,18 @@ from __future__ import annotations
 
 import math
 import time
-from urllib.parse import urlsplit
 
 from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_limiter import RequestLimit
 
+from knowledgebase import inputs
 from knowledgebase.auth import bp
 from knowledgebase.auth.forms import LoginForm, PasswordChangeForm
 from knowledgebase.extensions import db, limiter
 from knowledgebase.i18n import LOCALES
 from knowledgebase.services import accounts, audit
-
-
-def safe_next(target: str | None) -> str | None:
-    """``target`` if it is a path on this site (no open redirects), else None."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else None
 
 
 def _account_key() -> str:
@@ -71,7 +63,7 @@ def login():
             _start_session(user)
             accounts.record_login(user, request.remote_addr or "")
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")) or url_for("admin.dashboard"))
+            return redirect(inputs.safe_redirect(request.args.get("next")) or url_for("admin.dashboard"))
         audit.record("login_failed", actor_label=accounts.normalise_email(form.email.data),
                      ip=request.remote_addr or "")
         db.session.commit()
@@ -123,4 +115,4 @@ def language():
     lang = request.form.get("lang")
     if lang in LOCALES:
         session["ui_lang"] = lang
-    return redirect(safe_next(request.form.get("next")) or url_for("admin.dashboard"))
+    return redirect(inputs.next_target(url_for("admin.dashboard")))

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase.content_types import ROUTE_LABELS
 from knowledgebase.extensions import db
@@ -21,7 +22,6 @@ from knowledgebase.public.views import page_arg
 from knowledgebase.services import buyers, route_guide, shortlist, taxonomy
 from knowledgebase.services.accounts import can
 from knowledgebase.services.csv_export import safe_csv_row
-from knowledgebase.services.entries import BadFilter
 
 
 @bp.context_processor
@@ -42,8 +42,8 @@ def buyers_search():
     """Find enterprises by service (name or CPV code) and the municipality they serve."""
     try:
         query = buyers.parse_supplier_args(request.args)
-    except BadFilter as exc:
-        abort(400, description=_("Unknown filter value: %(name)s=%(value)s", name=exc.name, value=exc.value))
+    except inputs.BadInput as exc:
+        inputs.refuse(exc)
     results = buyers.find_suppliers(query.service, query.serves, query.county, query.reserved, query.experience,
                                     page_arg(), current_app.config["PER_PAGE"], g.lang)
     categories = list(db.session.scalars(select(m.ServiceCategory).order_by(m.ServiceCategory.slug)))
@@ -52,18 +52,11 @@ def buyers_search():
                            region_counties=taxonomy.region_counties(), today=date.today())
 
 
-def _safe_next(target: str | None) -> str:
-    """A local address to go back to (never another site)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("public.shortlist_page")
-
-
 @bp.route("/shortlist", methods=["GET", "POST"])
 def shortlist_page():
     if request.method == "POST":
-        slug = request.form.get("slug", "")
-        action = request.form.get("action", "add")
+        slug = inputs.form_text("slug")
+        action = inputs.form_text("action") or "add"
         if action == "remove":
             shortlist.remove(session, slug)
         elif action == "clear":
@@ -71,10 +64,10 @@ def shortlist_page():
         elif not shortlist.add(session, slug):
             # Full, or no such published enterprise: say so on the shortlist page.
             return redirect(url_for("public.shortlist_page", full=1), code=303)
-        return redirect(_safe_next(request.form.get("next")), code=303)
+        return redirect(inputs.next_target(url_for("public.shortlist_page")), code=303)
     items = shortlist.enterprises(shortlist.slugs(session))
     return render_template("public/shortlist.html", items=items, today=date.today(), routes=_route_choices(),
-                           not_added=request.args.get("full") == "1", max_items=shortlist.MAX_ITEMS)
+                           not_added=inputs.arg_text("full") == "1", max_items=shortlist.MAX_ITEMS)
 
 
 def _route_choices() -> list[tuple[str, str]]:
@@ -96,9 +89,7 @@ def shortlist_csv():
 @bp.route("/shortlist/print")
 def shortlist_print():
     """The shortlist as a document for a market analysis or a request for information."""
-    route = request.args.get("route", "")
-    if route and route not in dict(_route_choices()):
-        abort(400, description=_("Unknown procurement route."))
+    route = inputs.arg_choice("route", dict(_route_choices()), "")
     key = route if route in route_guide.GUIDE_SLUGS else ""
     return render_template("public/shortlist_print.html", items=shortlist.enterprises(shortlist.slugs(session)),
                            today=date.today(), route=route, route_label=dict(_route_choices()).get(route),
@@ -111,7 +102,7 @@ def route_guide_page():
     """Which routes LOU allows for a value and a service: a GET form that works without JavaScript."""
     errors: dict[str, str] = {}
     value = None
-    raw_value = request.args.get("value", "").strip()
+    raw_value = inputs.arg_text("value", 40)
     if raw_value:
         try:
             value = route_guide.parse_value(raw_value)
@@ -119,20 +110,20 @@ def route_guide_page():
             errors["value"] = _("Enter the value in whole kronor, for example 500 000.")
     service = None
     try:
-        service = route_guide.resolve_service(request.args.get("service", ""), g.lang)
+        service = route_guide.resolve_service(inputs.arg_text("service", 100), g.lang)
     except route_guide.UnknownService:
         errors["service"] = _("Choose a service from the list, or enter a CPV code such as 90910000.")
     municipality = None
-    code = request.args.get("municipality", "").strip()
+    code = inputs.arg_text("municipality", 10)
     if code:
-        municipality = db.session.get(m.Municipality, code) if code.isdigit() and len(code) == 4 else None
+        municipality = db.session.get(m.Municipality, code) if inputs.MUNICIPALITY_CODE.match(code) else None
         if municipality is None:
             errors["municipality"] = _("Choose a municipality from the list.")
-    asked = bool(raw_value or request.args.get("service"))
+    asked = bool(raw_value or inputs.arg_text("service", 100))
     guide = route_guide.build_guide(value, service, municipality, date.today(), g.lang) if asked and not errors else None
     categories = list(db.session.scalars(select(m.ServiceCategory).order_by(m.ServiceCategory.slug)))
     return render_template("public/route_guide.html", guide=guide, errors=errors, raw_value=raw_value,
-                           service_arg=request.args.get("service", ""), municipality_arg=code,
+                           service_arg=inputs.arg_text("service", 100), municipality_arg=code,
                            categories=categories, counties=taxonomy.counties_with_municipalities(),
                            limits=route_guide.current_limits(date.today()), limit_labels=route_guide.LIMIT_KEYS,
                            kronor=route_guide.kronor, thresholds_guide=route_guide.guide_article("thresholds"))

@@ -3,10 +3,10 @@ and help when nothing is found."""
 
 from __future__ import annotations
 
-from flask import abort, g, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import g, render_template, request, url_for
 from sqlalchemy import select
 
+from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase import search as search_module
 from knowledgebase.content_types import BY_KEY
@@ -14,7 +14,6 @@ from knowledgebase.extensions import db
 from knowledgebase.public import bp
 from knowledgebase.services import entries as entry_service
 from knowledgebase.services import taxonomy
-from knowledgebase.services.entries import BadFilter
 
 ADVICE_SHOWN = 5
 
@@ -23,8 +22,8 @@ ADVICE_SHOWN = 5
 def search():
     try:
         req = search_module.parse_request(request.args, g.lang)
-    except BadFilter as exc:
-        abort(400, description=_("Unknown filter value: %(name)s=%(value)s", name=exc.name, value=exc.value))
+    except inputs.BadInput as exc:
+        inputs.refuse(exc)
     result = search_module.search(req)
     return render_template(
         "public/search.html", req=req, result=result,

@@ -11,6 +11,7 @@ from flask import Response, abort, current_app, g, redirect, render_template, re
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
 
+from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db, limiter
@@ -23,7 +24,7 @@ from knowledgebase.services import suggestions, taxonomy
 
 def _entry_arg() -> m.Entry | None:
     """The published entry a correction is about (``?type=…&slug=…``), or None."""
-    type_key, slug = request.args.get("type", ""), request.args.get("slug", "")
+    type_key, slug = inputs.arg_text("type"), inputs.arg_text("slug")
     if not type_key and not slug:
         return None
     ct = BY_KEY.get(type_key)
@@ -83,11 +84,11 @@ def suggest_thanks():
 def accessibility():
     """The accessibility statement (as the DOS law asks) and the form to report a problem,
     which goes into the advisers' suggestion queue. ``?page=`` fills in the page's address."""
-    if request.method == "GET" and request.args.get("sent") == "1":
+    if request.method == "GET" and inputs.arg_text("sent") == "1":
         return render_template("public/accessibility.html", form=None, sent=True)
     form = AccessibilityReportForm()
     if request.method == "GET":
-        form.page_url.data = request.args.get("page", "")[:500]
+        form.page_url.data = inputs.arg_text("page", 500)
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
         return render_template("public/accessibility.html", form=form, sent=False), status

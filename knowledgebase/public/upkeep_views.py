@@ -10,6 +10,7 @@ from flask import abort, current_app, flash, g, make_response, redirect, render_
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import csrf, db, limiter
@@ -118,7 +119,7 @@ def confirm_entry(entry_id: int, token: str):
 
 @bp.route("/confirm/done")
 def confirm_done():
-    return render_template("public/confirm_done.html", changes=request.args.get("changes") == "1")
+    return render_template("public/confirm_done.html", changes=inputs.arg_text("changes") == "1")
 
 
 # -- unsubscribing (no account; the link carries an HMAC) ---------------------------------
@@ -158,8 +159,8 @@ def _alert_form() -> AlertForm:
         (str(t.number), _("Theme %(number)s: %(name)s", number=t.number, name=t.name(g.lang)))
         for t in taxonomy.themes()])
     if request.method == "GET":
-        form.municipality.data = request.args.get("municipality", "")
-        form.theme.data = request.args.get("theme", "")
+        form.municipality.data = inputs.arg_text("municipality", 10)
+        form.theme.data = inputs.arg_text("theme", 10)
     return form
 
 
@@ -208,8 +209,8 @@ def alerts_confirm(token: str):
 # -- report outdated information ----------------------------------------------------------
 
 def _published_entry_arg() -> m.Entry:
-    ct = BY_KEY.get(request.args.get("type", ""))
-    entry = entry_service.get_published(ct, request.args.get("slug", "")) if ct else None
+    ct = BY_KEY.get(inputs.arg_text("type"))
+    entry = entry_service.get_published(ct, inputs.arg_text("slug")) if ct else None
     return entry or abort(404)
 
 
@@ -218,7 +219,7 @@ def _published_entry_arg() -> m.Entry:
 def report_outdated():
     """"Report outdated information" on an entry: into the advisers' suggestion queue."""
     entry = _published_entry_arg()
-    if request.method == "GET" and request.args.get("sent") == "1":
+    if request.method == "GET" and inputs.arg_text("sent") == "1":
         return render_template("public/confirm_report.html", form=None, entry=entry, sent=True)
     form = ReportOutdatedForm()
     if not form.validate_on_submit():

@@ -8,6 +8,7 @@ import io
 from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
 from knowledgebase.extensions import db
@@ -24,17 +25,14 @@ def root():
 
 
 def page_arg() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
-        abort(400, description=_("The page number must be a whole number from 1."))
-    return int(raw)
+    return inputs.arg_number("page", 1, maximum=10_000)
 
 
 def filters_arg() -> entry_service.EntryFilters:
     try:
         return entry_service.parse_filters(request.args)
-    except entry_service.BadFilter as exc:
-        abort(400, description=_("Unknown filter value: %(name)s=%(value)s", name=exc.name, value=exc.value))
+    except inputs.BadInput as exc:
+        inputs.refuse(exc)
 
 
 @bp.route("/")
@@ -50,9 +48,7 @@ def home():
 def entry_list(type_key: str):
     ct = BY_KEY[type_key]
     filters = filters_arg()
-    sort = request.args.get("sort", "title")
-    if sort not in entry_service.SORTS:
-        abort(400, description=_("Unknown sort order."))
+    sort = inputs.arg_choice("sort", entry_service.SORTS, "title")
     if ct.key == "glossary" and filters.is_empty():
         terms = list(db.session.scalars(entry_service.published_query(ct).order_by(m.Entry.title_sv)))
         return render_template("public/glossary.html", ct=ct, terms=terms)

@@ -23,7 +23,9 @@ from knowledgebase.search import searching, suggest as _suggest, sync
 from knowledgebase.search.facets import FACET_LABELS, FACETS
 from knowledgebase.search.results import SORTS, Drift, Hit, SearchRequest, SearchResult
 from knowledgebase.search.service import EXTENSION, SearchService
-from knowledgebase.services.entries import BadFilter
+from knowledgebase.inputs import BadFilter as BadFilter  # re-exported for callers of parse_request
+from knowledgebase.inputs import BadInput as BadInput
+from knowledgebase.inputs import choice, number_or_default, single_line
 
 __all__ = [
     "init_app", "note_written", "search", "parse_request", "suggest", "count_indexable", "rebuild", "check",
@@ -72,27 +74,20 @@ def _service() -> SearchService:
 
 
 def _int_arg(args: MultiDict, name: str, default: int, maximum: int) -> int:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 10_000_000:
-        raise BadFilter(name, raw)
-    return min(int(raw), maximum)
+    return number_or_default(args.get(name), name, default, maximum=10_000_000, cap=maximum)
 
 
 def parse_request(args: MultiDict, locale: str) -> SearchRequest:
     """A search request from query arguments (q, the facets, ``serves``, ``fresh``, sort,
     page, per_page).
-    Raises ``BadFilter`` for a value that names nothing or is not a number."""
+    Raises ``BadInput`` (``BadFilter``) for a value that names nothing or is not a number."""
     if not hasattr(args, "getlist"):
         args = MultiDict(args)
     filters = {name: _facets.validate(name, args.getlist(name)) for name in _facets.FILTERS}
-    sort = args.get("sort") or "relevance"
-    if sort not in SORTS:
-        raise BadFilter("sort", sort)
+    sort = choice(args.get("sort"), SORTS, "sort", "relevance")
     config = current_app.config
     return SearchRequest(
-        q=(args.get("q") or "")[:10_000],
+        q=single_line(args.get("q"), 10_000),
         filters={name: values for name, values in filters.items() if values},
         sort=sort,
         page=_int_arg(args, "page", 1, MAX_PAGE),

@@ -15,7 +15,7 @@ from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
 from knowledgebase.extensions import db
 from knowledgebase.services.buyers import cpv_prefix
-from knowledgebase.services.entries import BadFilter
+from knowledgebase.inputs import BadFilter
 
 # In the order the page shows them.
 FACETS = ("type", "theme", "package", "county", "municipality", "service", "target_group",
@@ -72,14 +72,14 @@ def validate(name: str, values: list[str]) -> list[str]:
     if name in FIXED_VALUES:
         allowed = set(FIXED_VALUES[name])
     elif name == "theme":
-        numbers = [int(v) for v in values if v.isdigit() and len(v) < 4]
+        numbers = [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 4]
         allowed = {str(n) for n in db.session.scalars(select(m.Theme.number).where(m.Theme.number.in_(numbers)))}
     else:
         column = _COLUMNS[name]
         safe = [v for v in values if len(v) <= 80 and v.isprintable()]
         allowed = set(db.session.scalars(select(column).where(column.in_(safe)))) if safe else set()
         if name == "service":
-            allowed |= {v for v in values if v.isdigit()}  # CPV prefixes, from cpv_prefix above
+            allowed |= {v for v in values if v.isascii() and v.isdigit()}  # CPV prefixes, from cpv_prefix above
     for value in values:
         if value not in allowed:
             raise BadFilter(name, value)
@@ -89,7 +89,7 @@ def validate(name: str, values: list[str]) -> list[str]:
 def term(name: str, value: str) -> str:
     """The index term of a filter value: ``service`` values that are CPV prefixes match the
     ``cpv:`` terms (a division finds every code below it)."""
-    if name == "service" and value.isdigit():
+    if name == "service" and value.isascii() and value.isdigit():
         return f"cpv:{value}"
     return f"{name}:{value}"
 

@@ -19,7 +19,8 @@ from sqlalchemy.orm import selectinload
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
-from knowledgebase.services.entries import FILTER_SHAPES, BadFilter, Page, county_clause, paginate
+from knowledgebase.inputs import BadFilter, single_line
+from knowledgebase.services.entries import FILTER_SHAPES, Page, county_clause, paginate
 
 # -- CPV codes ----------------------------------------------------------------------------
 
@@ -207,7 +208,7 @@ class SupplierQuery:
 def parse_supplier_args(args: Mapping) -> SupplierQuery:
     """Read a supplier search from query arguments; ``BadFilter`` for a value that names nothing."""
     getlist = args.getlist if hasattr(args, "getlist") else lambda k: [args[k]] if k in args else []
-    query = SupplierQuery(service=(args.get("service") or "").replace("\x00", "").strip()[:100])
+    query = SupplierQuery(service=single_line(args.get("service"), 100))
     for name, shape, model in (("serves", "municipality", m.Municipality), ("county", "county", m.County)):
         value = (args.get(name) or "").strip()
         if value and (not FILTER_SHAPES[shape].match(value) or db.session.get(model, value) is None):

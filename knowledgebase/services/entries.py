@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES, ContentType
 from knowledgebase.extensions import db
+from knowledgebase.inputs import BadFilter, BadInput, is_slug, whole_number
 from knowledgebase.services import provenance
 
 SORTS = ("title", "updated")
@@ -26,13 +27,6 @@ FILTER_SHAPES = {
 }
 
 
-class BadFilter(ValueError):
-    """A filter value that names nothing; the caller answers 400."""
-
-    def __init__(self, name: str, value: str):
-        super().__init__(f"{name}={value}")
-        self.name = name
-        self.value = value
 
 
 @dataclass
@@ -76,9 +70,10 @@ def parse_filters(args: Mapping) -> EntryFilters:
             raise BadFilter("fresh", raw)
         filters.fresh = filters.fresh or raw == "1"
     for raw in getlist("theme"):
-        if not raw.isdigit() or int(raw) not in (1, 2, 3):
-            raise BadFilter("theme", raw)
-        filters.themes.append(int(raw))
+        try:
+            filters.themes.append(whole_number(raw, "theme", maximum=3))
+        except BadInput:
+            raise BadFilter("theme", raw) from None
     for name, column, target in (
         ("package", m.CompetencePackage.code, filters.packages),
         ("county", m.County.code, filters.counties),
@@ -165,6 +160,9 @@ def _load_options():
 
 
 def get_published(ct: ContentType, slug: str) -> m.Entry | None:
+    """The published entry of type ``ct`` with ``slug``; None for anything that is not a slug."""
+    if not is_slug(slug):
+        return None
     return db.session.scalars(
         select(ct.model).where(ct.model.slug == slug, ct.model.status == m.PUBLISHED)
     ).first()
