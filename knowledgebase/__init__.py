@@ -7,7 +7,8 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from knowledgebase.config import DEFAULT_SECRET_KEY, DEFAULTS
+from knowledgebase.config import DEFAULT_SECRET_KEY, DEFAULTS, MIN_SECRET_DISTINCT, MIN_SECRET_LENGTH
+from knowledgebase.urls import base_host
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,9 +57,24 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         hops = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     if app.config["ENV"] == "production":
-        if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
-            raise RuntimeError("KB_SECRET_KEY must be set to a secret value when KB_ENV=production")
+        check_production_settings(app.config)
         app.config["SESSION_COOKIE_SECURE"] = True
+        # Only the public host (and any listed in KB_TRUSTED_HOSTS) is served: a request that
+        # names another Host gets a 400.
+        if not app.config.get("TRUSTED_HOSTS"):
+            app.config["TRUSTED_HOSTS"] = [base_host(app.config["BASE_URL"]), *app.config["EXTRA_TRUSTED_HOSTS"]]
+
+
+def check_production_settings(config: Mapping[str, Any]) -> None:
+    """Refuse to run in production with a guessable secret key or without a public address."""
+    secret = config.get("SECRET_KEY") or ""
+    make_one = 'make one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+    if secret == DEFAULT_SECRET_KEY or len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < MIN_SECRET_DISTINCT:
+        raise RuntimeError(f"KB_SECRET_KEY must be at least {MIN_SECRET_LENGTH} random characters when "
+                           f"KB_ENV=production; {make_one}")
+    if config["BASE_URL"] == DEFAULTS["BASE_URL"] or not base_host(config["BASE_URL"]):
+        raise RuntimeError("KB_BASE_URL must be the site's public address (e.g. https://kunskapsbank.example.se) "
+                           "when KB_ENV=production: links in the API, feeds and e-mails use it")
 
 
 def register_extensions(app: Flask) -> None:

@@ -37,8 +37,11 @@ DEFAULTS: dict[str, object] = {
     "MAIL_PASSWORD": "",
     "MAIL_SENDER": "Kunskapsbanken <noreply@localhost>",
     "MAIL_TIMEOUT": 10,
-    # The public address of the site, for links in e-mails sent from the command line.
+    # The public address of the site: every absolute link (API, feeds, language alternates,
+    # e-mails) is built under it, never from the request's Host header. Required in production,
+    # where it also sets the only Host served (TRUSTED_HOSTS; add more in EXTRA_TRUSTED_HOSTS).
     "BASE_URL": "http://127.0.0.1:5000",
+    "EXTRA_TRUSTED_HOSTS": [],
     # Link checker: parallel requests and seconds per request.
     "LINKCHECK_CONCURRENCY": 8,
     "LINKCHECK_TIMEOUT": 10,
@@ -60,3 +63,6 @@ DEFAULTS: dict[str, object] = {
 }
 
 DEFAULT_SECRET_KEY = DEFAULTS["SECRET_KEY"]
+# A production secret: long and not a word (secrets.token_urlsafe(48) gives 64 characters).
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_DISTINCT = 12

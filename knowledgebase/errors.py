@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from knowledgebase.extensions import db
@@ -21,10 +22,15 @@ def _guess_lang() -> None:
 
 
 def handle_http_error(error: HTTPException):
+    if request_ctx.url_adapter is None:
+        # No URLs can be built (a Host outside TRUSTED_HOSTS): a page with links cannot be
+        # rendered, so the answer is plain text.
+        return Response(f"{error.code} {error.name}\n", status=error.code, mimetype="text/plain")
     if _wants_json():
         return jsonify({"error": {"status": error.code, "message": error.description or error.name}}), error.code
     _guess_lang()
-    template = {404: "errors/404.html", 400: "errors/400.html", 403: "errors/403.html"}.get(error.code, "errors/error.html")
+    template = {404: "errors/404.html", 400: "errors/400.html", 403: "errors/403.html",
+                413: "errors/413.html"}.get(error.code, "errors/error.html")
     return render_template(template, error=error), error.code
 
 

@@ -9,7 +9,7 @@ The plain functions (``whole_number``, ``choice``, ``single_line``, ``safe_redir
 take a raw string and raise ``BadInput``; services and the search use them. The ``arg_*``
 and ``form_*`` functions read the current request and answer 400 themselves; views use them.
 ``init_app`` installs the URL converters that bound every ``<int:...>`` path part and keep
-control characters out of every other one.
+control characters out of every other one, and refuses a form holding a NUL character.
 """
 
 from __future__ import annotations
@@ -239,13 +239,13 @@ class TextConverter(BaseConverter):
 
 
 def refuse_nul() -> None:
-    """No NUL character in any query or form value or key: none is ever meant, and
-    PostgreSQL refuses to store or compare one."""
-    sources = (request.args, request.form) if request.method != "GET" else (request.args,)
-    for source in sources:
-        for key, values in source.lists():
-            if "\x00" in key or any("\x00" in value for value in values):
-                abort(400, description=str(_l("The request holds a NUL character.")))
+    """No NUL character in a submitted form: none is ever meant, and PostgreSQL refuses to
+    store one. (Query values are cleaned where they are read: a search for any text works.)"""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    for key, values in request.form.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            abort(400, description=str(_l("The form holds a NUL character, which cannot be saved.")))
 
 
 def init_app(app: Flask) -> None:

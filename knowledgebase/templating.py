@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from knowledgebase import content_types
 from knowledgebase.i18n import LANGUAGE_NAMES, LOCALES
+from knowledgebase.urls import external_url
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote",
@@ -82,6 +83,7 @@ def init_app(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "other_language_url": other_language_url,
             "url_with_query": url_with_query,
+            "external_url": external_url,
             "entry_url": entry_url,
             "content_types": content_types.CONTENT_TYPES,
             "ct_by_key": content_types.BY_KEY,

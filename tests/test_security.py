@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import request
 
 from knowledgebase import create_app
 from knowledgebase import models as m
@@ -75,7 +76,8 @@ def test_production_refuses_a_missing_or_default_secret_key(tmp_path):
         with pytest.raises(RuntimeError, match="KB_SECRET_KEY"):
             create_app({"ENV": "production", "SECRET_KEY": secret, "DATA_DIR": str(tmp_path / "p"),
                         "AUTO_SEED": False, "AUTO_MIGRATE": False, "SEARCH_ENABLED": False})
-    app = make_app(tmp_path / "ok", ENV="production", SECRET_KEY="a-long-random-secret-for-this-test")
+    app = make_app(tmp_path / "ok", ENV="production", SECRET_KEY="a-long-random-secret-for-this-test",
+                   BASE_URL="https://kunskapsbank.example.org")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     close_app(app)
 
@@ -282,12 +284,15 @@ def test_forbidden_gives_a_friendly_page(capp):
     assert "<h1>" in html and "Traceback" not in html
 
 
-def test_behind_a_proxy_the_forwarded_scheme_and_host_are_used(tmp_path):
-    app = make_app(tmp_path, PROXY_COUNT=1)
+def test_behind_a_proxy_links_use_the_public_base_url_and_the_forwarded_address(tmp_path):
+    app = make_app(tmp_path, PROXY_COUNT=1, BASE_URL="https://kunskapsbank.example.org")
+    seen = []
+    app.before_request(lambda: seen.append((request.remote_addr, request.scheme)))
     try:
         data = app.test_client().get("/api/v1/", headers={
-            "X-Forwarded-Proto": "https", "X-Forwarded-Host": "kunskapsbank.example.org",
+            "X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example",
             "X-Forwarded-For": "203.0.113.7"}).get_json()
-        assert data["taxonomy"].startswith("https://kunskapsbank.example.org/")
+        assert data["taxonomy"] == "https://kunskapsbank.example.org/api/v1/taxonomy"
+        assert seen == [("203.0.113.7", "https")]
     finally:
         close_app(app)

@@ -8,6 +8,7 @@ import secrets
 import shutil
 import time
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from flask_babel import gettext as _
@@ -20,6 +21,10 @@ MAX_UNPACKED = 100 * 1024 * 1024
 # Uploads nobody applied are removed after a day.
 MAX_AGE_SECONDS = 24 * 3600
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+# What reading a damaged zip archive raises (zipfile, zlib, and the stream ending early).
+UNREADABLE_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError)
 
 
 class UploadError(ValueError):
@@ -41,14 +46,22 @@ def store(file: FileStorage, data_dir: str) -> str:
     token = secrets.token_hex(16)
     folder = root / token
     folder.mkdir(parents=True)
-    if suffix == ".zip":
-        try:
+    try:
+        if suffix == ".zip":
             _unpack(file, folder)
-        except UploadError:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-    else:
-        file.save(folder / name)
+        else:
+            file.save(folder / name)
+    except UploadError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    except UNREADABLE_ZIP:
+        # A damaged archive (bad CRC, truncated or corrupt data, encrypted or unknown
+        # compression) shows only while it is read; nothing of it is kept.
+        shutil.rmtree(folder, ignore_errors=True)
+        raise UploadError(_("The zip file is damaged and cannot be read.")) from None
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise UploadError(_("The file could not be stored; try again.")) from None
     return token
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 
 from knowledgebase import inputs
 from knowledgebase import search as search_module
 from knowledgebase.api import bp
 from knowledgebase.i18n import LOCALES
+from knowledgebase.urls import external_url
 
 MAX_SUGGESTIONS = 20
 
@@ -22,7 +23,7 @@ def _hit_json(hit: search_module.Hit, lang: str) -> dict:
         "slug": hit.slug,
         "title": hit.title,
         "title_lang": hit.title_lang,
-        "url": url_for("public.entry_detail", lang=lang, type_key=hit.type, slug=hit.slug, _external=True),
+        "url": external_url("public.entry_detail", lang=lang, type_key=hit.type, slug=hit.slug),
         "snippet": str(hit.snippet),
         "score": hit.score,
         "municipalities": hit.municipalities,
@@ -57,8 +58,8 @@ def search():
 
 def _suggestion_url(item: dict, lang: str) -> str:
     if item["kind"] == "municipality":
-        return url_for("public.municipality", lang=lang, code=item["code"], _external=True)
-    return url_for("public.entry_detail", lang=lang, type_key=item["type"], slug=item["slug"], _external=True)
+        return external_url("public.municipality", lang=lang, code=item["code"])
+    return external_url("public.entry_detail", lang=lang, type_key=item["type"], slug=item["slug"])
 
 
 @bp.route("/suggest")

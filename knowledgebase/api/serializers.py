@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import url_for
-
 from knowledgebase import models as m
 from knowledgebase.content_types import ContentType, for_entry
 from knowledgebase.services import provenance
 from knowledgebase.services.serialization import entry_to_data
+from knowledgebase.urls import external_url
 
 
 def _both(entry: m.Entry, name: str) -> dict[str, str | None]:
@@ -18,7 +17,7 @@ def _both(entry: m.Entry, name: str) -> dict[str, str | None]:
 
 
 def entry_url(entry: m.Entry, lang: str = "sv") -> str:
-    return url_for("public.entry_detail", lang=lang, type_key=entry.type, slug=entry.slug, _external=True)
+    return external_url("public.entry_detail", lang=lang, type_key=entry.type, slug=entry.slug)
 
 
 def entry_summary(entry: m.Entry) -> dict[str, Any]:
@@ -66,6 +65,10 @@ def entry_detail(entry: m.Entry, ct: ContentType | None = None) -> dict[str, Any
     ct = ct or for_entry(entry)
     data = entry_to_data(entry, ct)
     data.pop("status", None)
+    # The seed format links to entries in every status; the public sees published ones only.
+    for spec in ct.fields:
+        if spec.kind == "entries":
+            data[spec.name] = sorted(row.slug for row in getattr(entry, spec.name) if row.status == m.PUBLISHED)
     data["last_verified"] = entry.last_verified.isoformat() if entry.last_verified else None
     return {
         "type": entry.type,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, request, url_for
+from flask import abort, current_app, jsonify, request
 
 from knowledgebase import inputs
 from knowledgebase.api import bp
@@ -11,6 +11,7 @@ from knowledgebase.api.serializers import entry_summary
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
 from knowledgebase.services import entries as entry_service
 from knowledgebase.services.taxonomy import taxonomy_data
+from knowledgebase.urls import external_url
 
 
 def positive_int_arg(name: str, default: int, maximum: int) -> int:
@@ -22,13 +23,13 @@ def positive_int_arg(name: str, default: int, maximum: int) -> int:
 def index():
     return jsonify({
         "content_types": {
-            ct.key: url_for("api.entry_list", type_key=ct.key, _external=True) for ct in CONTENT_TYPES
+            ct.key: external_url("api.entry_list", type_key=ct.key) for ct in CONTENT_TYPES
         },
-        "taxonomy": url_for("api.taxonomy", _external=True),
-        "search": url_for("api.search", _external=True),
-        "suggest": url_for("api.suggest", _external=True),
-        "suppliers": url_for("api.suppliers", _external=True),
-        "feeds": {lang: url_for("public.feed", lang=lang, _external=True) for lang in ("sv", "en")},
+        "taxonomy": external_url("api.taxonomy"),
+        "search": external_url("api.search"),
+        "suggest": external_url("api.suggest"),
+        "suppliers": external_url("api.suppliers"),
+        "feeds": {lang: external_url("public.feed", lang=lang) for lang in ("sv", "en")},
     })
 
 

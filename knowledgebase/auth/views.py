@@ -75,7 +75,11 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
-        audit.record("logout", current_user._get_current_object(), ip=request.remote_addr or "")
+        user = current_user._get_current_object()
+        # A copy of the session cookie must not outlive the logout: a new token ends every
+        # session of the account.
+        accounts.end_sessions(user)
+        audit.record("logout", user, ip=request.remote_addr or "")
         db.session.commit()
     lang = session.get("ui_lang")
     logout_user()

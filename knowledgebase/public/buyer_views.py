@@ -22,6 +22,7 @@ from knowledgebase.public.views import page_arg
 from knowledgebase.services import buyers, route_guide, shortlist, taxonomy
 from knowledgebase.services.accounts import can
 from knowledgebase.services.csv_export import safe_csv_row
+from knowledgebase.urls import external_url
 
 
 @bp.context_processor
@@ -79,7 +80,7 @@ def shortlist_csv():
     items = shortlist.enterprises(shortlist.slugs(session))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    page_url = lambda e: url_for("public.entry_detail", type_key="enterprise", slug=e.slug, _external=True)  # noqa: E731
+    page_url = lambda e: external_url("public.entry_detail", lang=g.lang, type_key="enterprise", slug=e.slug)  # noqa: E731
     for row in shortlist.csv_rows(items, g.lang, date.today(), page_url):
         writer.writerow(safe_csv_row(row))
     return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv", headers={

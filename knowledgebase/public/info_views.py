@@ -1,13 +1,14 @@
 """Pages about the site itself: easy-to-read Swedish and what's new (a page and Atom feeds).
 The accessibility statement, with its report form, is in suggest_views."""
 
-from flask import Response, abort, g, render_template, url_for
+from flask import Response, abort, g, render_template
 from flask_babel import gettext as _
 
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
 from knowledgebase.public import bp, views
 from knowledgebase.services import entries as entry_service
 from knowledgebase.services import feeds, taxonomy
+from knowledgebase.urls import external_url
 
 
 @bp.route("/easy-read")
@@ -41,15 +42,15 @@ def feed():
     filters = views.filters_arg()
     entries = feeds.recent_entries(filters)
     args = {key: values for key, values in filters.as_args().items() if values}
-    self_url = url_for("public.feed", _external=True, **args)
+    self_url = external_url("public.feed", lang=g.lang, **args)
     body = feeds.atom_feed(
         entries,
         feed_id=self_url,
         title=_("Social enterprise knowledge base: what's new"),
         self_url=self_url,
-        site_url=url_for("public.whats_new", _external=True, **args),
+        site_url=external_url("public.whats_new", lang=g.lang, **args),
         lang=g.lang,
-        entry_url=lambda entry: url_for("public.entry_detail", type_key=entry.type, slug=entry.slug, _external=True),
+        entry_url=lambda entry: external_url("public.entry_detail", lang=g.lang, type_key=entry.type, slug=entry.slug),
         type_label=lambda entry: BY_KEY[entry.type].label,
     )
     return Response(body, mimetype="application/atom+xml")

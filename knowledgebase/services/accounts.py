@@ -180,6 +180,12 @@ def set_password(user: m.User, password: str) -> None:
         raise AccountError(" ".join(problems), "new")
     user.password_hash = hash_password(password)
     user.password_changed_at = now_utc()
+    end_sessions(user)
+
+
+def end_sessions(user: m.User) -> None:
+    """End every session of ``user`` (logout, password change, disabling): sessions carry
+    the account's token, and it changes."""
     user.session_token = new_session_token()
 
 
@@ -200,7 +206,7 @@ def disable_user(user: m.User, actor: m.User | None, actor_label: str = "") -> N
     if user.active and user.role == "admin" and _active_admins() <= 1:
         raise AccountError(_("%(email)s is the last administrator; make someone else one first.", email=user.email))
     user.active = False
-    user.session_token = new_session_token()
+    end_sessions(user)
     audit.record("user_disable", actor, actor_label=actor_label, target=user)
 
 

@@ -19,6 +19,7 @@ from knowledgebase.extensions import db
 from knowledgebase.services import outbox
 from knowledgebase.services.accounts import normalise_email
 from knowledgebase.services.confirmations import aware
+from knowledgebase.urls import external_url
 
 # How long the link in a subscription's confirmation e-mail works.
 CONFIRM_DAYS = 7
@@ -67,7 +68,7 @@ def subscribe(email: str, lang: str, now: datetime, municipality_code: str | Non
     topic = topic_label(subscription, lang)
     mail = outbox.render_mail(
         "alert_confirm", email, lang, _l("Confirm your e-mail alerts: %(topic)s", topic=topic), topic=topic,
-        link=outbox.external_url("public.alerts_confirm", lang=lang, token=token), days=CONFIRM_DAYS)
+        link=external_url("public.alerts_confirm", lang=lang, token=token), days=CONFIRM_DAYS)
     return outbox.Outgoing(mail, "alert_confirm", subscription_id=subscription.id)
 
 
@@ -118,7 +119,7 @@ def pending_alerts(entry: m.Entry, published_at: datetime) -> list[outbox.Outgoi
             "alert", subscription.email, lang, _l("New in the knowledge base: %(title)s", title=entry.title(lang)),
             unsubscribe=outbox.unsubscribe_url("alerts", subscription.id, subscription.salt, lang),
             entry=entry, topic=topic,
-            link=outbox.external_url("public.entry_detail", lang=lang, type_key=entry.type, slug=entry.slug))
+            link=external_url("public.entry_detail", lang=lang, type_key=entry.type, slug=entry.slug))
         outgoing.append(outbox.Outgoing(mail, "alert", entry_id=entry.id, subscription_id=subscription.id))
     return outgoing
 

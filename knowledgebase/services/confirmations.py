@@ -23,6 +23,7 @@ from knowledgebase.services import outbox, provenance, suggestions, workflow
 from knowledgebase.services.entries import county_clause
 from knowledgebase.services.revisions import current_data
 from knowledgebase.services.serialization import Vocabulary, clean_entry_data
+from knowledgebase.urls import external_url
 
 # Who sent a request when no adviser did.
 SCHEDULED = "reminders"
@@ -113,8 +114,8 @@ def prepare_request(entry: m.Entry, now: datetime, sent_by: m.User | None = None
         _l("Is the information about %(name)s still right?", name=entry.title(lang)),
         unsubscribe=outbox.unsubscribe_url("reminders", entry.id, upkeep.salt, lang),
         entry=entry, confirmation=request, scheduled=sent_by is None,
-        link=outbox.external_url("public.confirm_entry", lang=lang, entry_id=entry.id, token=token),
-        page=outbox.external_url("public.entry_detail", lang=lang, type_key=entry.type, slug=entry.slug))
+        link=external_url("public.confirm_entry", lang=lang, entry_id=entry.id, token=token),
+        page=external_url("public.entry_detail", lang=lang, type_key=entry.type, slug=entry.slug))
     return outbox.Outgoing(mail, "confirmation", entry_id=entry.id, user_id=sent_by.id if sent_by else None)
 
 
@@ -213,7 +214,7 @@ def submit_changes(request: m.ConfirmationRequest, values: dict[str, Any], today
     provenance.record(entry, unchanged, "enterprise", today)
     data = current_data(entry)
     lines = [f"{item.label}: {describe_value(data, item)} → {describe_value(changes, item)}" for item in changed]
-    review = outbox.external_url("admin.upkeep_changes", request_id=request.id)
+    review = external_url("admin.upkeep_changes", request_id=request.id)
     field_name = "contact" if all(item.key in CONTACT_FACTS for item in changed) else "other"
     suggestion = suggestions.create_suggestion(
         "correction", request.lang, entry, field=field_name, proposed="\n".join(lines),

@@ -12,7 +12,6 @@ import secrets
 import smtplib
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -21,6 +20,7 @@ from knowledgebase import mail
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.i18n import LOCALES
+from knowledgebase.urls import external_url
 
 # What can be unsubscribed from: a contact's reminders, an alert subscription, a digest.
 UNSUBSCRIBE_KINDS = ("reminders", "alerts", "digest")
@@ -56,14 +56,6 @@ def check_unsubscribe_token(kind: str, row_id: int, salt: str, token: str) -> bo
 
 
 # -- rendering ----------------------------------------------------------------------------
-
-def external_url(endpoint: str, **values: object) -> str:
-    """An absolute URL under BASE_URL (mail is also sent from the command line, where there
-    is no request to take the host from)."""
-    base = urlsplit(current_app.config["BASE_URL"].rstrip("/"))
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
-    return adapter.build(endpoint, values, force_external=True)
-
 
 def unsubscribe_url(kind: str, row_id: int, salt: str, lang: str) -> str:
     return external_url("public.unsubscribe", lang=lang, kind=kind, row_id=row_id,

@@ -22,6 +22,7 @@ from knowledgebase.extensions import db
 from knowledgebase.services import alerts, confirmations, outbox, provenance
 from knowledgebase.services.accounts import can
 from knowledgebase.services.entries import county_clause
+from knowledgebase.urls import external_url
 
 
 @dataclass
@@ -119,9 +120,9 @@ def prepare_digests(today: date, interval_days: int) -> list[outbox.Outgoing]:
         mail = outbox.render_mail(
             "digest", choice.user.email, lang, _l("What needs checking in your counties"),
             unsubscribe=outbox.unsubscribe_url("digest", choice.user_id, choice.salt, lang),
-            digest=digest, today=today, admin_url=outbox.external_url("admin.upkeep"),
-            entry_admin_url=lambda entry: outbox.external_url("admin.entry_detail", entry_id=entry.id),
-            suggestion_url=lambda s: outbox.external_url("admin.suggestion_detail", suggestion_id=s.id))
+            digest=digest, today=today, admin_url=external_url("admin.upkeep"),
+            entry_admin_url=lambda entry: external_url("admin.entry_detail", entry_id=entry.id),
+            suggestion_url=lambda s: external_url("admin.suggestion_detail", suggestion_id=s.id))
         outgoing.append(outbox.Outgoing(mail, "digest", user_id=choice.user_id))
     return outgoing
 

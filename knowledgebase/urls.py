@@ -1,0 +1,27 @@
+"""Absolute addresses of the site. They are always built under the configured public base
+URL (``KB_BASE_URL``), never from the request's ``Host`` header, which a client chooses: the
+API, the feeds, the pages' language alternates and the e-mails all link to the real site."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+
+def external_url(endpoint: str, **values: object) -> str:
+    """An absolute URL of ``endpoint`` under BASE_URL (works outside a request too, as for
+    mail sent from the command line). Pass every value the route needs, ``lang`` included."""
+    base = urlsplit(current_app.config["BASE_URL"].rstrip("/"))
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def absolute(path: str) -> str:
+    """A path on this site (``/sv/...``) as an absolute URL under BASE_URL."""
+    return current_app.config["BASE_URL"].rstrip("/") + "/" + path.lstrip("/")
+
+
+def base_host(base_url: str) -> str:
+    """The host (and port) of a base URL, as a Host header names it."""
+    return urlsplit(base_url).netloc
