@@ -83,8 +83,10 @@ def shortlist_csv():
     page_url = lambda e: external_url("public.entry_detail", lang=g.lang, type_key="enterprise", slug=e.slug)  # noqa: E731
     for row in shortlist.csv_rows(items, g.lang, date.today(), page_url):
         writer.writerow(safe_csv_row(row))
+    # The file name in the visitor's language (ASCII: a header value).
+    name = _("shortlist")
     return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{_("shortlist")}.csv"'})
+        "Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
 @bp.route("/shortlist/print")

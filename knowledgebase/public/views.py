@@ -7,6 +7,7 @@ import io
 
 from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from knowledgebase import inputs
 from knowledgebase import models as m
@@ -50,7 +51,8 @@ def entry_list(type_key: str):
     filters = filters_arg()
     sort = inputs.arg_choice("sort", entry_service.SORTS, "title")
     if ct.key == "glossary" and filters.is_empty():
-        terms = list(db.session.scalars(entry_service.published_query(ct).order_by(m.Entry.title_sv)))
+        terms = list(db.session.scalars(entry_service.published_query(ct).order_by(m.Entry.title_sv).options(
+            selectinload(m.GlossaryTerm.related))))
         return render_template("public/glossary.html", ct=ct, terms=terms)
     page = entry_service.list_published(
         ct, filters, page_arg(), current_app.config["PER_PAGE"], sort=sort, locale=g.lang
@@ -117,14 +119,17 @@ def municipality(code: str):
 @bp.route("/enterprises.csv")
 def enterprises_csv():
     """The published enterprise directory as CSV (filters as on the list page)."""
-    query = entry_service.published_query(BY_KEY["enterprise"], filters_arg()).order_by(m.Entry.title_sv)
+    query = entry_service.published_query(BY_KEY["enterprise"], filters_arg()).order_by(m.Entry.title_sv).options(
+        selectinload(m.Enterprise.municipalities), selectinload(m.Enterprise.services),
+        selectinload(m.Enterprise.counties), selectinload(m.Enterprise.legal_form))
     enterprises = list(db.session.scalars(query))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in enterprise_rows(enterprises, g.lang):
         writer.writerow(safe_csv_row(row))
+    name = _("enterprises")  # the file name in the visitor's language (ASCII: a header value)
     return Response(
         "\ufeff" + buffer.getvalue(),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{_("enterprises")}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )

@@ -269,7 +269,7 @@ def find_suppliers(service: str = "", serves: str = "", county: str = "", reserv
     title = m.Enterprise.title_en if locale == "en" else m.Enterprise.title_sv
     query = query.options(
         selectinload(m.Enterprise.services), selectinload(m.Enterprise.municipalities),
-        selectinload(m.Enterprise.counties),
+        selectinload(m.Enterprise.counties), selectinload(m.Enterprise.themes),
     ).order_by(func.lower(func.coalesce(func.nullif(title, ""), m.Enterprise.title_sv)), m.Enterprise.id)
     return SupplierResults(paginate(query, page, per_page), categories, bool(service) and not categories)
 

@@ -7,9 +7,9 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, inspect, or_, select
 from sqlalchemy.orm import selectinload
 
 from knowledgebase import models as m
@@ -152,6 +152,7 @@ def list_published(ct: ContentType, filters: EntryFilters, page: int = 1, per_pa
 
 
 def _load_options():
+    """What a card in a list shows, loaded for the whole list in one query per relation."""
     return (
         selectinload(m.Entry.themes),
         selectinload(m.Entry.municipalities),
@@ -159,12 +160,23 @@ def _load_options():
     )
 
 
+def _detail_options(model: type[m.Entry]) -> list:
+    """Each relation of ``model`` (its own and the shared ones), one level deep."""
+    return [selectinload(relation.class_attribute) for relation in inspect(model).relationships]
+
+
+def with_card_data(query: Select) -> Select:
+    """``query`` loading what an entry card shows (``_load_options``)."""
+    return query.options(*_load_options())
+
+
 def get_published(ct: ContentType, slug: str) -> m.Entry | None:
     """The published entry of type ``ct`` with ``slug``; None for anything that is not a slug."""
     if not is_slug(slug):
         return None
+    # Every relation the detail page and the API show, one query each (not one per use).
     return db.session.scalars(
-        select(ct.model).where(ct.model.slug == slug, ct.model.status == m.PUBLISHED)
+        select(ct.model).where(ct.model.slug == slug, ct.model.status == m.PUBLISHED).options(*_detail_options(ct.model))
     ).first()
 
 
@@ -172,16 +184,28 @@ def published_only(entries: Iterable[m.Entry]) -> list[m.Entry]:
     return [e for e in entries if e.status == m.PUBLISHED]
 
 
-def entries_by_type(filters: EntryFilters, limit: int = 50) -> dict[str, list[m.Entry]]:
-    """Published entries of every type matching ``filters``, grouped by type (for theme,
-    package, municipality and county pages)."""
+def entries_by_type(filters: EntryFilters, limit: int = 50,
+                    where: Callable[[type[m.Entry]], Any] | None = None) -> dict[str, list[m.Entry]]:
+    """Published entries of every type matching ``filters`` (and ``where(model)``, a further
+    condition), grouped by type (for theme, package, municipality and county pages)."""
     grouped: dict[str, list[m.Entry]] = {}
     for ct in CONTENT_TYPES:
-        query = published_query(ct, filters).options(*_load_options()).order_by(ct.model.title_sv).limit(limit)
+        query = published_query(ct, filters)
+        if where is not None:
+            query = query.where(where(ct.model))
+        query = query.order_by(ct.model.title_sv).limit(limit)
         items = list(db.session.scalars(query))
         if items:
             grouped[ct.key] = items
+    load_card_data([entry for items in grouped.values() for entry in items])
     return grouped
+
+
+def load_card_data(entries: list[m.Entry]) -> None:
+    """Load what the cards of ``entries`` show, for all of them at once (a query per
+    relation, not per entry and type)."""
+    if entries:
+        db.session.scalars(with_card_data(select(m.Entry).where(m.Entry.id.in_([e.id for e in entries])))).all()
 
 
 def count_by_type(filters: EntryFilters) -> dict[str, int]:
@@ -196,17 +220,18 @@ def related_entries(entry: m.Entry) -> dict[str, list[m.Entry]]:
     contacts and networks of its area; for an example, its enterprises; for places, the
     advice contacts and networks there."""
     related: dict[str, list[m.Entry]] = {}
-    if isinstance(entry, m.Enterprise):
-        related["example"] = published_only(entry.examples)
-    if isinstance(entry, m.Example):
-        related["enterprise"] = published_only(entry.enterprises)
-    if isinstance(entry, m.GlossaryTerm):
-        related["glossary"] = published_only(entry.related)
+    # An enterprise's examples, an example's enterprises, a term's related terms.
+    for key, relation in (("example", "examples"), ("enterprise", "enterprises"), ("glossary", "related")):
+        ids = [e.id for e in getattr(entry, relation, ()) if e.status == m.PUBLISHED]
+        if ids:
+            query = published_query(BY_KEY[key]).where(m.Entry.id.in_(ids)).order_by(m.Entry.title_sv)
+            related[key] = list(db.session.scalars(query))
     counties = sorted(entry.county_codes())
     if counties and entry.type in ("enterprise", "example"):
         for key in ("advice", "network"):
             query = published_query(BY_KEY[key], EntryFilters(counties=counties)).order_by(m.Entry.title_sv)
             related[key] = list(db.session.scalars(query.limit(20)))
+    load_card_data([item for items in related.values() for item in items])
     return {key: items for key, items in related.items() if items}
 
 

@@ -6,9 +6,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from knowledgebase import models as m
-from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
-from knowledgebase.services.entries import published_query
+from knowledgebase.services.entries import EntryFilters, entries_by_type
 
 # The counties of the project region: Jönköpings, Kronobergs, Kalmar and Gotlands län.
 REGION_COUNTIES = ("06", "07", "08", "09")
@@ -43,16 +42,10 @@ def filter_options() -> dict[str, list]:
 def entries_for_municipality(municipality: m.Municipality, limit: int = 50) -> dict[str, list[m.Entry]]:
     """Published entries located in or serving a municipality, and those covering its county
     (advice contacts and networks usually cover a whole county)."""
-    grouped: dict[str, list[m.Entry]] = {}
-    for ct in CONTENT_TYPES:
-        query = published_query(ct).where(or_(
-            ct.model.municipalities.any(m.Municipality.code == municipality.code),
-            ct.model.counties.any(m.County.code == municipality.county_code),
-        )).order_by(ct.model.title_sv).limit(limit)
-        items = list(db.session.scalars(query))
-        if items:
-            grouped[ct.key] = items
-    return grouped
+    return entries_by_type(EntryFilters(), limit, where=lambda model: or_(
+        model.municipalities.any(m.Municipality.code == municipality.code),
+        model.counties.any(m.County.code == municipality.county_code),
+    ))
 
 
 def taxonomy_data(locale: str | None = None) -> dict[str, list[dict]]:
