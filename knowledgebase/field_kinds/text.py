@@ -3,6 +3,7 @@ phone number, organisation number)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import gettext as _
@@ -47,53 +48,64 @@ class LongText(Text):
         return {field.name: text_area(field.label, rows=3)}
 
 
-class Url(FieldKind):
+class Shaped(FieldKind):
+    """A text of a set shape (``pattern``), at most ``limit`` characters."""
+
+    limit = MAX_SHORT
+    pattern: re.Pattern
+    # The input type, and the messages on import (``error``) and in the form (``hint``).
+    wtform: type = StringField
+    error: Any = ""
+    hint: Any = ""
+
+    def check(self, field, value, vocabulary) -> str:
+        text = checks.text(field.name, value, self.limit)
+        if text and not self.pattern.match(text):
+            raise FieldError(field.name, str(self.error))
+        return text
+
+    def form_fields(self, field, choices) -> dict[str, Any]:
+        return {field.name: self.wtform(field.label, [
+            Optional(), Length(max=self.limit), Regexp(self.pattern, message=self.hint)])}
+
+
+class Url(Shaped):
     """A web address (http or https), shown as a link."""
 
     name = "url"
     input = "url"
     web_address = True
+    limit = 1000
+    pattern = checks.URL_RE
+    wtform = URLField
+    hint = _l("Enter a web address that starts with https:// or http://.")
 
     def check(self, field, value, vocabulary) -> str:
         return checks.web_address(field.name, value)
 
-    def form_fields(self, field, choices) -> dict[str, Any]:
-        return {field.name: URLField(field.label, [Optional(), Length(max=1000), Regexp(
-            checks.URL_RE, message=_l("Enter a web address that starts with https:// or http://."))])}
 
-
-class Email(FieldKind):
+class Email(Shaped):
     """An e-mail address, shown as a mailto link."""
 
     name = "email"
     input = "email"
-
-    def check(self, field, value, vocabulary) -> str:
-        email = checks.text(field.name, value, 254)
-        if email and not EMAIL_RE.match(email):
-            raise FieldError(field.name, _("must be an e-mail address"))
-        return email
-
-    def form_fields(self, field, choices) -> dict[str, Any]:
-        return {field.name: EmailField(field.label, [Optional(), Length(max=254), Regexp(
-            EMAIL_RE, message=_l("Enter an e-mail address like name@example.se."))])}
+    limit = 254
+    pattern = EMAIL_RE
+    wtform = EmailField
+    error = _l("must be an e-mail address")
+    hint = _l("Enter an e-mail address like name@example.se.")
 
 
-class Phone(FieldKind):
+class Phone(Shaped):
     """A phone number, shown as a tel link."""
 
     name = "phone"
     input = "phone"
-
-    def check(self, field, value, vocabulary) -> str:
-        phone = checks.text(field.name, value, 40)
-        if phone and not PHONE_RE.match(phone):
-            raise FieldError(field.name, _("must be a phone number"))
-        return phone
-
-    def form_fields(self, field, choices) -> dict[str, Any]:
-        return {field.name: TelField(field.label, [Optional(), Length(max=40), Regexp(
-            PHONE_RE, message=_l("Enter a phone number: digits, spaces, +, - and brackets."))])}
+    limit = 40
+    pattern = PHONE_RE
+    wtform = TelField
+    error = _l("must be a phone number")
+    hint = _l("Enter a phone number: digits, spaces, +, - and brackets.")
 
 
 class OrgNumber(FieldKind):

@@ -1,10 +1,11 @@
-"""Entries to and from plain data (the seed format, the API): validation of every field,
-written once for all content types from the registry in ``content_types``."""
+"""Entries to and from plain data (the seed format, the API), written once for all content
+types from the registry in ``content_types``: the fields every entry shares here, each own
+field by its kind (``knowledgebase.field_kinds``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from flask_babel import gettext as _
@@ -15,7 +16,7 @@ from knowledgebase.content_types import BY_KEY, ContentType
 from knowledgebase.extensions import db
 from knowledgebase.field_kinds import checks
 from knowledgebase.field_kinds.bitext import export_pair, pair_columns
-# The patterns are imported from here by forms elsewhere.
+# FieldError and the patterns are imported from here by views and forms too.
 from knowledgebase.field_kinds.checks import (  # noqa: F401
     EMAIL_RE,
     MAX_SHORT,
@@ -158,10 +159,7 @@ def apply_entry_data(entry: m.Entry, ct: ContentType, clean: dict[str, Any],
     entry.counties = _by_keys(m.County, m.County.code, clean["counties"], taxonomy)
     entry.municipalities = _by_keys(m.Municipality, m.Municipality.code, clean["municipalities"], taxonomy)
     _apply_sources(entry, clean["sources"])
-
-    def rows(model: type, column, keys: list) -> list:
-        return _by_keys(model, column, keys, taxonomy)
-
+    rows = partial(_by_keys, taxonomy=taxonomy)
     for spec in ct.fields:
         spec.kind.apply(entry, spec, clean[spec.name], rows)
 
