@@ -16,7 +16,7 @@ from wtforms.validators import Optional, Regexp
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY, Field
 from knowledgebase.extensions import db
-from knowledgebase.field_kinds import INT, FieldError, FieldKind, is_registered, register, unregister
+from knowledgebase.field_kinds import INT, KINDS, FieldError, FieldKind, is_registered, register, unregister
 from knowledgebase.services import revisions
 from knowledgebase.services.imports import ImportFailed, export_to, import_path
 from tests.curation_support import app_fixture, edit_payload, logged_in_client
@@ -156,3 +156,11 @@ def test_a_field_takes_only_a_registered_kind(capp):
     assert BY_KEY["enterprise"].field("reserved_share").kind is INT
     with pytest.raises(ValueError, match="registered already"):
         register(type("Twin", (Percent,), {"name": "int"})())
+
+
+def test_every_kind_shown_on_a_page_has_its_macro(app):
+    shown = [kind for kind in KINDS.values() if kind.placement]
+    assert len(shown) >= 15
+    for kind in shown:
+        module = app.jinja_env.get_template(kind.template).module
+        assert callable(getattr(module, kind.macro, None)), kind.name
