@@ -4,28 +4,37 @@ search index all read it, so a content type is described once."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from knowledgebase import field_kinds as k
 from knowledgebase import models as m
-
-# Field kinds understood by services/serialization.py:
-#   text, bitext (Swedish and English columns <name>_sv/<name>_en), int, bool, url, email,
-#   phone, orgnr, list (of short texts), choice, law_refs, taxonomy (one slug), taxonomy_list,
-#   entries (slugs of other entries), date (YYYY-MM-DD), contracts (public contracts:
-#   buyer, year, service, route).
+from knowledgebase.field_kinds import FieldKind
 
 
 @dataclass(frozen=True)
 class Field:
+    """One of a content type's own fields: its attribute on the model, its kind (which
+    does everything kind-specific with it, ``knowledgebase.field_kinds``) and its label."""
+
     name: str
-    kind: str
+    kind: FieldKind
     label: object
+    # For the kinds choice and contracts: the values allowed, and their labels.
     choices: tuple[str, ...] = ()
+    labels: Mapping[str, object] = field(default_factory=dict, compare=False)
+    # For the kinds taxonomy and taxonomy_list: the taxonomy model.
     target: type | None = None
-    # For kind "entries": the content type key of the linked entries.
+    # For the kind entries: the content type key of the linked entries.
     target_type: str = ""
+    # Indexed with the title rather than the body (a glossary term's abbreviation).
+    search_title: bool = False
+
+    def __post_init__(self) -> None:
+        if not k.is_registered(self.kind):
+            raise ValueError(f"field {self.name}: {self.kind!r} is not a registered field kind")
 
 
 @dataclass(frozen=True)
@@ -74,113 +83,115 @@ CONTENT_TYPES: tuple[ContentType, ...] = (
     ContentType(
         "enterprise", "enterprises", m.Enterprise, _l("Social enterprise"), _l("Social enterprises"),
         (
-            Field("org_number", "orgnr", _l("Organisation number")),
-            Field("legal_form", "taxonomy", _l("Legal form"), target=m.LegalForm),
-            Field("address", "text", _l("Address")),
-            Field("website", "url", _l("Website")),
-            Field("email", "email", _l("E-mail")),
-            Field("phone", "phone", _l("Phone")),
-            Field("services", "taxonomy_list", _l("Services"), target=m.ServiceCategory),
-            Field("target_groups", "taxonomy_list", _l("Target groups"), target=m.TargetGroup),
-            Field("employees", "int", _l("Employees")),
-            Field("participants", "int", _l("Participants")),
-            Field("founded_year", "int", _l("Founded")),
-            Field("memberships", "list", _l("Memberships")),
-            Field("certifications", "list", _l("Certifications")),
-            Field("reserved_contracts", "bool", _l("Can take reserved contracts (LOU 4 kap. 18 §)")),
-            Field("reserved_share", "int", _l("Share of workers who are disabled or far from the labour market (%)")),
-            Field("lou_experience", "bool", _l("Experience of public procurement (LOU)")),
-            Field("lov_experience", "bool", _l("Experience of choice systems (LOV)")),
-            Field("iop_experience", "bool", _l("Experience of partnerships (IOP)")),
+            Field("org_number", k.ORGNR, _l("Organisation number")),
+            Field("legal_form", k.TAXONOMY, _l("Legal form"), target=m.LegalForm),
+            Field("address", k.TEXT, _l("Address")),
+            Field("website", k.URL, _l("Website")),
+            Field("email", k.EMAIL, _l("E-mail")),
+            Field("phone", k.PHONE, _l("Phone")),
+            Field("services", k.TAXONOMY_LIST, _l("Services"), target=m.ServiceCategory),
+            Field("target_groups", k.TAXONOMY_LIST, _l("Target groups"), target=m.TargetGroup),
+            Field("employees", k.INT, _l("Employees")),
+            Field("participants", k.INT, _l("Participants")),
+            Field("founded_year", k.YEAR, _l("Founded")),
+            Field("memberships", k.LIST, _l("Memberships")),
+            Field("certifications", k.LIST, _l("Certifications")),
+            Field("reserved_contracts", k.BOOL, _l("Can take reserved contracts (LOU 4 kap. 18 §)")),
+            Field("reserved_share", k.INT, _l("Share of workers who are disabled or far from the labour market (%)")),
+            Field("lou_experience", k.BOOL, _l("Experience of public procurement (LOU)")),
+            Field("lov_experience", k.BOOL, _l("Experience of choice systems (LOV)")),
+            Field("iop_experience", k.BOOL, _l("Experience of partnerships (IOP)")),
             # Capability for buyers (services.buyers, docs/buyers.md): facts as stated on a date.
-            Field("capacity", "text", _l("Capacity (how large an assignment they can take)")),
-            Field("f_tax", "bool", _l("Approved for F-tax (as stated by the enterprise)")),
-            Field("vat_registered", "bool", _l("Registered for VAT (as stated by the enterprise)")),
-            Field("registration_stated_on", "date", _l("F-tax and VAT stated on")),
-            Field("reserved_share_declared_on", "date", _l("Share of workers declared on")),
-            Field("reserved_evidence", "text", _l("Evidence of the share (kind)")),
-            Field("reserved_checked_by", "text", _l("Adviser who checked the evidence")),
-            Field("ideburen", "bool", _l("Non-profit organisation with a public-benefit purpose (as stated)")),
-            Field("ideburen_registered", "bool", _l("In Kammarkollegiet's register of non-profit organisations")),
-            Field("ideburen_stated_on", "date", _l("Non-profit status stated on")),
-            Field("lov_approvals", "list", _l("Approved in choice systems (LOV)")),
-            Field("lov_stated_on", "date", _l("Choice system approvals stated on")),
-            Field("iop_agreements", "list", _l("Partnership agreements (IOP)")),
-            Field("iop_stated_on", "date", _l("Partnership agreements stated on")),
-            Field("contracts", "contracts", _l("Previous public contracts")),
-            Field("tender_contact_name", "text", _l("Contact for tenders")),
-            Field("tender_contact_email", "email", _l("E-mail for tenders")),
-            Field("tender_contact_phone", "phone", _l("Phone for tenders")),
+            Field("capacity", k.TEXT, _l("Capacity (how large an assignment they can take)")),
+            Field("f_tax", k.BOOL, _l("Approved for F-tax (as stated by the enterprise)")),
+            Field("vat_registered", k.BOOL, _l("Registered for VAT (as stated by the enterprise)")),
+            Field("registration_stated_on", k.DATE, _l("F-tax and VAT stated on")),
+            Field("reserved_share_declared_on", k.DATE, _l("Share of workers declared on")),
+            Field("reserved_evidence", k.TEXT, _l("Evidence of the share (kind)")),
+            Field("reserved_checked_by", k.TEXT, _l("Adviser who checked the evidence")),
+            Field("ideburen", k.BOOL, _l("Non-profit organisation with a public-benefit purpose (as stated)")),
+            Field("ideburen_registered", k.BOOL, _l("In Kammarkollegiet's register of non-profit organisations")),
+            Field("ideburen_stated_on", k.DATE, _l("Non-profit status stated on")),
+            Field("lov_approvals", k.LIST, _l("Approved in choice systems (LOV)")),
+            Field("lov_stated_on", k.DATE, _l("Choice system approvals stated on")),
+            Field("iop_agreements", k.LIST, _l("Partnership agreements (IOP)")),
+            Field("iop_stated_on", k.DATE, _l("Partnership agreements stated on")),
+            Field("contracts", k.CONTRACTS, _l("Previous public contracts"),
+                  choices=PROCUREMENT_ROUTES, labels=ROUTE_LABELS),
+            Field("tender_contact_name", k.TEXT, _l("Contact for tenders")),
+            Field("tender_contact_email", k.EMAIL, _l("E-mail for tenders")),
+            Field("tender_contact_phone", k.PHONE, _l("Phone for tenders")),
         ),
     ),
     ContentType(
         "example", "examples", m.Example, _l("Good example"), _l("Good examples"),
         (
-            Field("organisations", "text", _l("Who did it")),
-            Field("year", "int", _l("Year")),
-            Field("results", "bitext", _l("Results")),
-            Field("lessons", "bitext", _l("Lessons")),
-            Field("procurement_route", "choice", _l("Procurement route"), choices=PROCUREMENT_ROUTES),
-            Field("enterprises", "entries", _l("Enterprises involved"), target_type="enterprise"),
+            Field("organisations", k.LONG_TEXT, _l("Who did it")),
+            Field("year", k.YEAR, _l("Year")),
+            Field("results", k.BITEXT, _l("Results")),
+            Field("lessons", k.BITEXT, _l("Lessons")),
+            Field("procurement_route", k.CHOICE, _l("Procurement route"), choices=PROCUREMENT_ROUTES,
+                  labels=ROUTE_LABELS),
+            Field("enterprises", k.ENTRIES, _l("Enterprises involved"), target_type="enterprise"),
         ),
     ),
     ContentType(
         "research", "research", m.Research, _l("Research"), _l("Research"),
         (
-            Field("authors", "list", _l("Authors")),
-            Field("year", "int", _l("Year")),
-            Field("publisher", "text", _l("Publisher")),
-            Field("url", "url", _l("Link")),
-            Field("doi", "text", _l("DOI")),
-            Field("isbn", "text", _l("ISBN")),
-            Field("key_findings", "bitext", _l("Key findings")),
+            Field("authors", k.LIST, _l("Authors")),
+            Field("year", k.YEAR, _l("Year")),
+            Field("publisher", k.TEXT, _l("Publisher")),
+            Field("url", k.URL, _l("Link")),
+            Field("doi", k.TEXT, _l("DOI")),
+            Field("isbn", k.TEXT, _l("ISBN")),
+            Field("key_findings", k.BITEXT, _l("Key findings")),
         ),
     ),
     ContentType(
         "financing", "financing", m.FinancingSource, _l("Financing source"), _l("Financing"),
         (
-            Field("provider", "text", _l("Provider")),
-            Field("kind", "choice", _l("Kind"), choices=FINANCING_KINDS),
-            Field("eligibility", "bitext", _l("Who may apply")),
-            Field("area", "text", _l("Area")),
-            Field("amount", "text", _l("Amount")),
-            Field("deadline", "text", _l("Application deadline")),
-            Field("url", "url", _l("Link")),
+            Field("provider", k.TEXT, _l("Provider")),
+            Field("kind", k.CHOICE, _l("Kind"), choices=FINANCING_KINDS, labels=FINANCING_KIND_LABELS),
+            Field("eligibility", k.BITEXT, _l("Who may apply")),
+            Field("area", k.TEXT, _l("Area")),
+            Field("amount", k.TEXT, _l("Amount")),
+            Field("deadline", k.TEXT, _l("Application deadline")),
+            Field("url", k.URL, _l("Link")),
         ),
     ),
     ContentType(
         "procurement", "procurement", m.ProcurementGuide, _l("Procurement guidance"),
         _l("Procurement guidance"),
         (
-            Field("law", "choice", _l("Law"), choices=LAWS),
-            Field("law_references", "law_refs", _l("Law references")),
+            Field("law", k.CHOICE, _l("Law"), choices=LAWS, labels=LAW_LABELS),
+            Field("law_references", k.LAW_REFS, _l("Law references")),
         ),
     ),
     ContentType(
         "advice", "advice", m.AdviceContact, _l("Advice contact"), _l("Advice"),
         (
-            Field("organisation", "text", _l("Organisation")),
-            Field("role", "text", _l("Role")),
-            Field("topics", "list", _l("Topics")),
-            Field("website", "url", _l("Website")),
-            Field("email", "email", _l("E-mail")),
-            Field("phone", "phone", _l("Phone")),
+            Field("organisation", k.TEXT, _l("Organisation")),
+            Field("role", k.TEXT, _l("Role")),
+            Field("topics", k.LIST, _l("Topics")),
+            Field("website", k.URL, _l("Website")),
+            Field("email", k.EMAIL, _l("E-mail")),
+            Field("phone", k.PHONE, _l("Phone")),
         ),
     ),
     ContentType(
         "network", "networks", m.Network, _l("Network or meeting place"),
         _l("Networks and meeting places"),
         (
-            Field("members", "bitext", _l("Members")),
-            Field("how_to_join", "bitext", _l("How to join")),
-            Field("website", "url", _l("Website")),
+            Field("members", k.BITEXT, _l("Members")),
+            Field("how_to_join", k.BITEXT, _l("How to join")),
+            Field("website", k.URL, _l("Website")),
         ),
     ),
     ContentType(
         "glossary", "glossary", m.GlossaryTerm, _l("Glossary term"), _l("Glossary"),
         (
-            Field("abbreviation", "text", _l("Abbreviation")),
-            Field("related", "entries", _l("Related terms"), target_type="glossary"),
+            Field("abbreviation", k.TEXT, _l("Abbreviation"), search_title=True),
+            Field("related", k.ENTRIES, _l("Related terms"), target_type="glossary"),
         ),
     ),
 )

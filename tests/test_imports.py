@@ -283,7 +283,7 @@ def test_new_entries_get_the_same_rows_as_through_the_orm(app_factory, tmp_path)
         db.session.flush()
         with db.session.no_autoflush:
             for entry, ct, clean in made:
-                if any(clean[f.name] for f in ct.fields if f.kind == "entries"):
+                if any(clean[f.name] for f in ct.fields if f.kind.links_entries):
                     apply_entry_links(entry, ct, clean)
         db.session.commit()
         assert _rows() == bulk_rows

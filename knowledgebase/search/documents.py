@@ -19,6 +19,7 @@ from sqlalchemy import Connection, select
 from knowledgebase import models as m
 from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
+from knowledgebase.field_kinds import FieldKind
 from knowledgebase.models import entries as tables
 from knowledgebase.services.buyers import cpv_codes, cpv_terms, reserved_eligible
 
@@ -62,31 +63,25 @@ class IndexDoc:
         return f"{self.type}/{self.slug} (#{self.entry_id})"
 
 
-def _type_texts() -> dict[str, tuple[list[tuple[str, str]], list[str]]]:
-    """Per content type: (extra columns for the body as (column, lang), title columns)."""
-    spec: dict[str, tuple[list[tuple[str, str]], list[str]]] = {}
+Column = tuple[str, str, FieldKind]
+
+
+def _type_texts() -> dict[str, tuple[list[Column], list[Column]]]:
+    """Per content type, the columns of its own fields that the index holds, as (column,
+    language, kind): (those for the body, those for the title)."""
+    spec: dict[str, tuple[list[Column], list[Column]]] = {}
     for ct in CONTENT_TYPES:
-        body: list[tuple[str, str]] = []
-        title: list[str] = []
+        body: list[Column] = []
+        title: list[Column] = []
         for f in ct.fields:
-            if f.kind == "bitext":
-                body += [(f"{f.name}_sv", "sv"), (f"{f.name}_en", "en")]
-            elif f.name == "abbreviation":
-                title.append(f.name)
-            elif f.kind in ("text", "list", "law_refs"):
-                body.append((f.name, "sv"))
+            columns = [(column, lang, f.kind) for column, lang in f.kind.index_columns(f)]
+            (title if f.search_title else body).extend(columns)
         spec[ct.key] = (body, title)
     return spec
 
 
 _TYPE_TEXTS = _type_texts()
 _MODELS = {ct.key: ct.model for ct in CONTENT_TYPES}
-
-
-def _as_text(value: object) -> str:
-    if isinstance(value, list):
-        return " ".join(str(v.get("label", "")) if isinstance(v, dict) else str(v) for v in value)
-    return str(value or "")
 
 
 def _timestamp(value: datetime | None) -> int:
@@ -165,10 +160,10 @@ def _document(row, extra, links: dict[str, dict[int, list]], places: _Places) ->
         entry_id=entry_id, type=type_key, slug=row["slug"], title_sv=row["title_sv"] or "",
         title_en=row["title_en"] or "", updated=_timestamp(row["updated_at"]),
         title=[(row["title_sv"] or "", "sv"), (row["title_en"] or "", "en")]
-        + [(_as_text(extra.get(c)), "sv") for c in title_columns],
+        + [(kind.index_text(extra.get(c)), lang) for c, lang, kind in title_columns],
         summary=[(row["summary_sv"] or "", "sv"), (row["summary_en"] or "", "en")],
         body=[(row["body_sv"] or "", "sv"), (row["body_en"] or "", "en"), (row["easy_read_sv"] or "", "sv")]
-        + [(_as_text(extra.get(c)), lang) for c, lang in body_columns],
+        + [(kind.index_text(extra.get(c)), lang) for c, lang, kind in body_columns],
     )
     for attr in ("title", "summary", "body"):
         setattr(doc, attr, [(text, lang) for text, lang in getattr(doc, attr) if text.strip()])

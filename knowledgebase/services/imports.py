@@ -358,7 +358,7 @@ def _import_entries(files: list[tuple[Path, CheckedFile]], report: ImportReport)
             applied.append((path, ct, clean, entry, before))
     db.session.flush()
     linking = [(ct, clean, new_ids[(ct.key, clean["slug"])]) for _path, ct, clean, entry, _before in applied
-               if entry is None and any(clean[f.name] for f in ct.fields if f.kind == "entries")]
+               if entry is None and any(clean[f.name] for f in ct.fields if f.kind.links_entries)]
     new_link_errors = {(linking[i][0].key, linking[i][1]["slug"]): exc
                        for i, exc in insert_new_entry_links(linking).items()}
     with db.session.no_autoflush:

@@ -32,7 +32,7 @@ def published_links() -> dict[str, set[int]]:
     links: dict[str, set[int]] = {}
     entries = db.session.scalars(
         select(m.Entry).where(m.Entry.status == m.PUBLISHED).options(selectinload(m.Entry.sources)))
-    url_fields = {ct.key: [f.name for f in ct.fields if f.kind == "url"] for ct in CONTENT_TYPES}
+    url_fields = {ct.key: [f.name for f in ct.fields if f.kind.web_address] for ct in CONTENT_TYPES}
     for entry in entries:
         urls = [s.url for s in entry.sources] + [getattr(entry, name) for name in url_fields[entry.type]]
         for url in urls:

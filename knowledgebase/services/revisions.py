@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY, ContentType, for_entry
 from knowledgebase.extensions import db
+from knowledgebase.field_kinds import BITEXT, TEXT
 from knowledgebase.services.serialization import entry_to_data
 
 ACTION_LABELS = {
@@ -133,46 +135,29 @@ class FieldDiff:
     lines: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _field_labels(ct: ContentType) -> list[tuple[str, object, str]]:
-    """(data key, label, kind) in the order of the edit form."""
-    rows: list[tuple[str, object, str]] = []
-    for key in ("slug", "status", "title", "summary", "body", "easy_read"):
-        rows.append((key, COMMON_LABELS[key], "bitext" if key in ("title", "summary", "body") else "text"))
-    rows.extend((spec.name, spec.label, spec.kind) for spec in ct.fields)
-    for key in ("themes", "packages", "counties", "municipalities", "sources", "last_verified"):
-        rows.append((key, COMMON_LABELS[key], key))
-    return rows
-
-
-def _as_lines(value: Any, kind: str) -> list[str]:
-    if value in (None, "", [], {}):
+def _source_lines(value: Any) -> list[str]:
+    if not value:
         return []
-    if kind == "bitext":
-        if isinstance(value, str):
-            value = {"sv": value}
-        lines = []
-        for lang in ("sv", "en"):
-            text = value.get(lang) or ""
-            lines.extend(f"[{lang}] {line}" for line in text.splitlines())
-        return lines
-    if kind == "sources":
-        return [f"{item.get('title', '')} | {item.get('url', '')}".rstrip(" |") for item in value]
-    if kind == "law_refs":
-        return [" | ".join(str(item.get(k, "")) for k in ("label", "sfs", "chapter", "section")) for item in value]
-    if kind == "contracts":
-        return [" | ".join(str(item.get(k) or "") for k in ("buyer", "year", "service", "route")) for item in value]
-    if isinstance(value, list):
-        return [str(item) for item in value]
-    if isinstance(value, bool):
-        return ["yes" if value else "no"]
-    return str(value).splitlines() or [""]
+    return [f"{item.get('title', '')} | {item.get('url', '')}".rstrip(" |") for item in value]
+
+
+def _field_lines(ct: ContentType) -> list[tuple[str, object, Callable[[Any], list[str]]]]:
+    """(data key, label, the value as lines) in the order of the edit form; the own fields'
+    lines come from their kinds, the shared ones' from the kinds they are like."""
+    rows: list[tuple[str, object, Callable[[Any], list[str]]]] = []
+    for key in ("slug", "status", "title", "summary", "body", "easy_read"):
+        rows.append((key, COMMON_LABELS[key], (BITEXT if key in ("title", "summary", "body") else TEXT).diff_lines))
+    rows.extend((spec.name, spec.label, spec.kind.diff_lines) for spec in ct.fields)
+    for key in ("themes", "packages", "counties", "municipalities", "sources", "last_verified"):
+        rows.append((key, COMMON_LABELS[key], _source_lines if key == "sources" else TEXT.diff_lines))
+    return rows
 
 
 def diff_data(old: dict[str, Any], new: dict[str, Any], type_key: str) -> list[FieldDiff]:
     """The fields that differ between two contents, each as a line diff (difflib)."""
     diffs = []
-    for key, label, kind in _field_labels(BY_KEY[type_key]):
-        before, after = _as_lines(old.get(key), kind), _as_lines(new.get(key), kind)
+    for key, label, as_lines in _field_lines(BY_KEY[type_key]):
+        before, after = as_lines(old.get(key)), as_lines(new.get(key))
         if before == after:
             continue
         result = FieldDiff(key, label)

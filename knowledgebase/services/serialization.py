@@ -1,43 +1,35 @@
-"""Entries to and from plain data (the seed format, the API): validation of every field,
-written once for all content types from the registry in ``content_types``."""
+"""Entries to and from plain data (the seed format, the API), written once for all content
+types from the registry in ``content_types``: the fields every entry shares here, each own
+field by its kind (``knowledgebase.field_kinds``)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Table, insert, select
 
 from knowledgebase import models as m
-from knowledgebase.content_types import BY_KEY, PROCUREMENT_ROUTES, ContentType, Field
+from knowledgebase.content_types import BY_KEY, ContentType
 from knowledgebase.extensions import db
-from knowledgebase.services.orgnr import normalise_org_number
-
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE_RE = re.compile(r"^\+?[0-9 ()-]{5,30}$")
-URL_RE = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
-LANGS = ("sv", "en")
-MAX_SHORT = 300
-MAX_LONG = 100_000
+from knowledgebase.field_kinds import checks
+from knowledgebase.field_kinds.bitext import export_pair, pair_columns
+# FieldError and the patterns are imported from here by views and forms too.
+from knowledgebase.field_kinds.checks import (  # noqa: F401
+    EMAIL_RE,
+    MAX_SHORT,
+    PHONE_RE,
+    SLUG_RE,
+    URL_RE,
+    FieldError,
+)
 
 COMMON_KEYS = (
     "slug", "status", "title", "summary", "body", "easy_read", "themes", "packages",
     "counties", "municipalities", "sources", "last_verified",
 )
-
-
-class FieldError(ValueError):
-    """A value that cannot be accepted; ``field`` names it for the user."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field = field_name
-        self.message = message
 
 
 @dataclass
@@ -75,223 +67,18 @@ class Vocabulary:
         }[target]
 
 
-# -- cleaning single values -------------------------------------------------------------
-
-def _text(name: str, value: Any, limit: int = MAX_LONG, required: bool = False) -> str:
-    if value is None:
-        value = ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        raise FieldError(name, _("must be text"))
-    value = value.replace("\x00", "").strip()
-    if required and not value:
-        raise FieldError(name, _("is required"))
-    if len(value) > limit:
-        raise FieldError(name, _("is too long (at most %(limit)d characters)", limit=limit))
-    return value
-
-
-def _bitext(name: str, value: Any, limit: int = MAX_LONG, required: bool = False) -> dict[str, str]:
-    """A text in Swedish and optionally English: a mapping {sv, en} or a plain Swedish string."""
-    if value is None or isinstance(value, str):
-        value = {"sv": value or ""}
-    if not isinstance(value, dict) or set(value) - set(LANGS):
-        raise FieldError(name, _("must be a text or a mapping with the keys sv and en"))
-    return {
-        "sv": _text(f"{name}.sv", value.get("sv"), limit, required),
-        "en": _text(f"{name}.en", value.get("en"), limit),
-    }
-
-
-def _int(name: str, value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool):
-        raise FieldError(name, _("must be a whole number"))
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise FieldError(name, _("must be a whole number")) from None
-    if not 0 <= number <= 10_000_000:
-        raise FieldError(name, _("is out of range"))
-    return number
-
-
-def _bool(name: str, value: Any) -> bool | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "yes", "ja", "1"):
-        return True
-    if text in ("false", "no", "nej", "0"):
-        return False
-    raise FieldError(name, _("must be true or false"))
-
-
-def _list(name: str, value: Any) -> list[str]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        raise FieldError(name, _("must be a list"))
-    items = [_text(name, item, MAX_SHORT) for item in value]
-    return [item for item in items if item]
-
-
-def _codes(name: str, value: Any, allowed: set, convert=str) -> list:
-    result = []
-    for item in _list(name, value if not isinstance(value, int) else [value]):
-        try:
-            key = convert(item)
-        except ValueError:
-            key = None
-        if key not in allowed:
-            raise FieldError(name, _("unknown value %(value)s", value=item))
-        if key not in result:
-            result.append(key)
-    return result
-
-
-def _url(name: str, value: Any) -> str:
-    url = _text(name, value, 1000)
-    if url and not URL_RE.match(url):
-        raise FieldError(name, _("must be a web address starting with http:// or https://"))
-    return url
-
-
-def _date(name: str, value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise FieldError(name, _("must be a date (YYYY-MM-DD)")) from None
-
+# -- checking -------------------------------------------------------------------------------
 
 def _sources(value: Any) -> list[dict[str, str]]:
-    if value in (None, ""):
-        return []
-    if not isinstance(value, list):
-        raise FieldError("sources", _("must be a list"))
     sources = []
-    for index, item in enumerate(value, 1):
+    for index, item in enumerate(checks.records("sources", value), 1):
         if not isinstance(item, dict):
             raise FieldError(f"sources[{index}]", _("must have a title and a url"))
         sources.append({
-            "title": _text(f"sources[{index}].title", item.get("title"), 500, required=True),
-            "url": _url(f"sources[{index}].url", item.get("url")),
+            "title": checks.text(f"sources[{index}].title", item.get("title"), 500, required=True),
+            "url": checks.web_address(f"sources[{index}].url", item.get("url")),
         })
     return sources
-
-
-def _law_refs(name: str, value: Any) -> list[dict[str, str]]:
-    if value in (None, ""):
-        return []
-    if not isinstance(value, list):
-        raise FieldError(name, _("must be a list"))
-    refs = []
-    for index, item in enumerate(value, 1):
-        if not isinstance(item, dict):
-            raise FieldError(f"{name}[{index}]", _("must be a mapping with sfs, chapter, section and label"))
-        ref = {key: _text(f"{name}[{index}].{key}", item.get(key), 100)
-               for key in ("sfs", "chapter", "section", "label")}
-        if not ref["label"]:
-            raise FieldError(f"{name}[{index}].label", _("is required"))
-        refs.append(ref)
-    return refs
-
-
-def _contracts(name: str, value: Any) -> list[dict[str, Any]]:
-    """Public contracts: a list of mappings {buyer, year, service, route}; buyer required."""
-    if value in (None, ""):
-        return []
-    if not isinstance(value, list):
-        raise FieldError(name, _("must be a list"))
-    contracts = []
-    for index, item in enumerate(value, 1):
-        where = f"{name}[{index}]"
-        if not isinstance(item, dict) or set(item) - {"buyer", "year", "service", "route"}:
-            raise FieldError(where, _("must be a mapping with buyer, year, service and route"))
-        year = _int(f"{where}.year", item.get("year"))
-        if year is not None and not 1900 <= year <= 2100:
-            raise FieldError(f"{where}.year", _("is out of range"))
-        route = _text(f"{where}.route", item.get("route"), 30)
-        if route and route not in PROCUREMENT_ROUTES:
-            raise FieldError(f"{where}.route", _("must be one of %(choices)s", choices=", ".join(PROCUREMENT_ROUTES)))
-        contracts.append({
-            "buyer": _text(f"{where}.buyer", item.get("buyer"), MAX_SHORT, required=True),
-            "year": year,
-            "service": _text(f"{where}.service", item.get("service"), MAX_SHORT),
-            "route": route,
-        })
-    return contracts
-
-
-def _clean_field(spec: Field, value: Any, vocabulary: Vocabulary) -> Any:
-    name, kind = spec.name, spec.kind
-    if kind == "text":
-        return _text(name, value, MAX_LONG if name == "organisations" else MAX_SHORT)
-    if kind == "bitext":
-        return _bitext(name, value)
-    if kind == "int":
-        return _int(name, value)
-    if kind == "bool":
-        return _bool(name, value)
-    if kind == "url":
-        return _url(name, value)
-    if kind == "email":
-        email = _text(name, value, 254)
-        if email and not EMAIL_RE.match(email):
-            raise FieldError(name, _("must be an e-mail address"))
-        return email
-    if kind == "phone":
-        phone = _text(name, value, 40)
-        if phone and not PHONE_RE.match(phone):
-            raise FieldError(name, _("must be a phone number"))
-        return phone
-    if kind == "orgnr":
-        number = _text(name, value, 20)
-        if not number:
-            return ""
-        try:
-            return normalise_org_number(number)
-        except ValueError:
-            raise FieldError(
-                name, _("is not a valid organisation number (NNNNNN-NNNN with a correct check digit)")
-            ) from None
-    if kind == "list":
-        return _list(name, value)
-    if kind == "choice":
-        choice = _text(name, value, 40)
-        if choice and choice not in spec.choices:
-            raise FieldError(name, _("must be one of %(choices)s", choices=", ".join(spec.choices)))
-        return choice
-    if kind == "law_refs":
-        return _law_refs(name, value)
-    if kind == "date":
-        return _date(name, value)
-    if kind == "contracts":
-        return _contracts(name, value)
-    if kind == "taxonomy":
-        slug = _text(name, value, 80)
-        if slug and slug not in vocabulary.for_target(spec.target):
-            raise FieldError(name, _("unknown value %(value)s", value=slug))
-        return slug or None
-    if kind == "taxonomy_list":
-        return _codes(name, value, vocabulary.for_target(spec.target))
-    if kind == "entries":
-        slugs = _list(name, value)
-        for slug in slugs:
-            if not SLUG_RE.match(slug):
-                raise FieldError(name, _("unknown value %(value)s", value=slug))
-        return slugs
-    raise AssertionError(f"unknown field kind {kind}")
 
 
 def clean_entry_data(ct: ContentType, data: Any, vocabulary: Vocabulary) -> dict[str, Any]:
@@ -304,39 +91,34 @@ def clean_entry_data(ct: ContentType, data: Any, vocabulary: Vocabulary) -> dict
     unknown = sorted(set(data) - known)
     if unknown:
         raise FieldError(unknown[0], _("is not a field of this content type"))
-    slug = _text("slug", data.get("slug"), 120, required=True)
+    slug = checks.text("slug", data.get("slug"), 120, required=True)
     if not SLUG_RE.match(slug):
         raise FieldError("slug", _("may contain only a-z, 0-9 and hyphens"))
-    status = _text("status", data.get("status") or "draft", 20)
+    status = checks.text("status", data.get("status") or "draft", 20)
     if status not in m.STATUSES:
         raise FieldError("status", _("must be one of %(choices)s", choices=", ".join(m.STATUSES)))
     clean: dict[str, Any] = {
         "slug": slug,
         "status": status,
-        "title": _bitext("title", data.get("title"), MAX_SHORT, required=True),
-        "summary": _bitext("summary", data.get("summary"), required=True),
-        "body": _bitext("body", data.get("body")),
-        "easy_read": _text("easy_read", data.get("easy_read")),
-        "themes": _codes("themes", data.get("themes"), vocabulary.themes, int),
-        "packages": _codes("packages", data.get("packages"), vocabulary.packages),
-        "counties": _codes("counties", data.get("counties"), vocabulary.counties),
-        "municipalities": _codes("municipalities", data.get("municipalities"), vocabulary.municipalities),
+        "title": checks.bitext("title", data.get("title"), MAX_SHORT, required=True),
+        "summary": checks.bitext("summary", data.get("summary"), required=True),
+        "body": checks.bitext("body", data.get("body")),
+        "easy_read": checks.text("easy_read", data.get("easy_read")),
+        "themes": checks.codes("themes", data.get("themes"), vocabulary.themes, int),
+        "packages": checks.codes("packages", data.get("packages"), vocabulary.packages),
+        "counties": checks.codes("counties", data.get("counties"), vocabulary.counties),
+        "municipalities": checks.codes("municipalities", data.get("municipalities"), vocabulary.municipalities),
         "sources": _sources(data.get("sources")),
-        "last_verified": _date("last_verified", data.get("last_verified")),
+        "last_verified": checks.iso_date("last_verified", data.get("last_verified")),
     }
     if status == m.PUBLISHED and not clean["sources"]:
         raise FieldError("sources", _("a published entry needs at least one source"))
     for spec in ct.fields:
-        clean[spec.name] = _clean_field(spec, data.get(spec.name), vocabulary)
+        clean[spec.name] = spec.kind.check(spec, data.get(spec.name), vocabulary)
     return clean
 
 
 # -- applying clean data to a model -------------------------------------------------------
-
-def _set_bitext(entry: m.Entry, name: str, value: dict[str, str]) -> None:
-    setattr(entry, f"{name}_sv", value["sv"])
-    setattr(entry, f"{name}_en", value["en"])
-
 
 class TaxonomyRows:
     """Taxonomy rows by key, each table loaded once: a bulk import then needs no query per
@@ -368,7 +150,8 @@ def apply_entry_data(entry: m.Entry, ct: ContentType, clean: dict[str, Any],
     entry.slug = clean["slug"]
     entry.status = clean["status"]
     for name in ("title", "summary", "body"):
-        _set_bitext(entry, name, clean[name])
+        for attr, value in pair_columns(name, clean[name]).items():
+            setattr(entry, attr, value)
     entry.easy_read_sv = clean["easy_read"]
     entry.last_verified = clean["last_verified"]
     entry.themes = _by_keys(m.Theme, m.Theme.number, clean["themes"], taxonomy)
@@ -376,25 +159,9 @@ def apply_entry_data(entry: m.Entry, ct: ContentType, clean: dict[str, Any],
     entry.counties = _by_keys(m.County, m.County.code, clean["counties"], taxonomy)
     entry.municipalities = _by_keys(m.Municipality, m.Municipality.code, clean["municipalities"], taxonomy)
     _apply_sources(entry, clean["sources"])
+    rows = partial(_by_keys, taxonomy=taxonomy)
     for spec in ct.fields:
-        value = clean[spec.name]
-        if spec.kind == "bitext":
-            _set_bitext(entry, spec.name, value)
-        elif spec.kind == "taxonomy":
-            setattr(entry, f"{spec.name}_slug", value)
-        elif spec.kind == "taxonomy_list":
-            setattr(entry, spec.name, _by_keys(spec.target, spec.target.slug, value, taxonomy))
-        elif spec.kind == "contracts":
-            _apply_contracts(entry, value)
-        elif spec.kind != "entries":
-            setattr(entry, spec.name, value if value is not None or spec.kind in ("int", "bool", "date") else "")
-
-
-def _apply_contracts(entry: m.Entry, contracts: list[dict[str, Any]]) -> None:
-    current = [c.as_data() for c in entry.contracts]
-    wanted = [m.PublicContract(position=i, **c) for i, c in enumerate(contracts)]
-    if current != [c.as_data() for c in wanted]:
-        entry.contracts = wanted
+        spec.kind.apply(entry, spec, clean[spec.name], rows)
 
 
 def _apply_sources(entry: m.Entry, sources: list[dict[str, str]]) -> None:
@@ -408,7 +175,7 @@ def _apply_sources(entry: m.Entry, sources: list[dict[str, str]]) -> None:
 def apply_entry_links(entry: m.Entry, ct: ContentType, clean: dict[str, Any]) -> None:
     """Resolve links to other entries by slug; raise ``FieldError`` for a missing one."""
     for spec in ct.fields:
-        if spec.kind != "entries":
+        if not spec.kind.links_entries:
             continue
         target = BY_KEY[spec.target_type]
         slugs = clean[spec.name]
@@ -474,45 +241,47 @@ def insert_new_entries(items: list[tuple[ContentType, dict[str, Any]]]) -> list[
         ids.update({(type_, slug): id_ for id_, type_, slug in result})
     new_ids = [ids[(row["type"], row["slug"])] for row in base_rows]
 
-    sub_rows: dict[Table, list[dict]] = {}
-    links: dict[Table, list[dict]] = {}
-    children: dict[Table, list[dict]] = {}
-
-    def link(model: type, name: str, entry_id: int, keys: list) -> None:
-        table, own, other = _secondary(model, name)
-        links.setdefault(table, []).extend({own: entry_id, other: key} for key in keys)
-
-    def child(model: type, name: str, entry_id: int, rows: list[dict]) -> None:
-        table, own = _children(model, name)
-        children.setdefault(table, []).extend(
-            {own: entry_id, "position": i, **row} for i, row in enumerate(rows))
-
+    rows = _NewRows()
     for (ct, clean), entry_id in zip(items, new_ids):
-        model = ct.model
-        row: dict[str, Any] = {"id": entry_id}
+        rows.start(ct.model, entry_id)
         for name in ("themes", "packages", "counties", "municipalities"):
-            link(model, name, entry_id, clean[name])
-        child(model, "sources", entry_id, [{"title": s["title"], "url": s["url"]} for s in clean["sources"]])
+            rows.link(name, clean[name])
+        rows.child("sources", [{"title": s["title"], "url": s["url"]} for s in clean["sources"]])
         for spec in ct.fields:
-            value = clean[spec.name]
-            if spec.kind == "bitext":
-                row[_column(model, f"{spec.name}_sv").key] = value["sv"]
-                row[_column(model, f"{spec.name}_en").key] = value["en"]
-            elif spec.kind == "taxonomy":
-                row[_column(model, f"{spec.name}_slug").key] = value
-            elif spec.kind == "taxonomy_list":
-                link(model, spec.name, entry_id, value)
-            elif spec.kind == "contracts":
-                child(model, spec.name, entry_id, value)
-            elif spec.kind != "entries":
-                row[_column(model, spec.name).key] = (
-                    value if value is not None or spec.kind in ("int", "bool", "date") else "")
-        sub_rows.setdefault(model.__table__, []).append(row)
-    for groups in (sub_rows, links, children):
-        for table, rows in groups.items():
-            if rows:
-                db.session.execute(insert(table), rows)
+            spec.kind.bulk(spec, clean[spec.name], rows)
+    for groups in (rows.own, rows.links, rows.children):
+        for table, table_rows in groups.items():
+            if table_rows:
+                db.session.execute(insert(table), table_rows)
     return new_ids
+
+
+class _NewRows:
+    """The rows of a bulk insert by table: each new entry's own row (of its type's table),
+    its link rows and its child rows. Serves one entry at a time, from ``start``, as the
+    ``field_kinds.BulkRow`` its fields fill."""
+
+    def __init__(self) -> None:
+        self.own: dict[Table, list[dict]] = {}
+        self.links: dict[Table, list[dict]] = {}
+        self.children: dict[Table, list[dict]] = {}
+
+    def start(self, model: type, entry_id: int) -> None:
+        self.model, self.entry_id = model, entry_id
+        self.row: dict[str, Any] = {"id": entry_id}
+        self.own.setdefault(model.__table__, []).append(self.row)
+
+    def set(self, attr: str, value: Any) -> None:
+        self.row[_column(self.model, attr).key] = value
+
+    def link(self, relationship: str, keys: list) -> None:
+        table, own, other = _secondary(self.model, relationship)
+        self.links.setdefault(table, []).extend({own: self.entry_id, other: key} for key in keys)
+
+    def child(self, relationship: str, rows: list[dict[str, Any]]) -> None:
+        table, own = _children(self.model, relationship)
+        self.children.setdefault(table, []).extend(
+            {own: self.entry_id, "position": i, **row} for i, row in enumerate(rows))
 
 
 def insert_new_entry_links(items: list[tuple[ContentType, dict[str, Any], int]]) -> dict[int, FieldError]:
@@ -523,7 +292,7 @@ def insert_new_entry_links(items: list[tuple[ContentType, dict[str, Any], int]])
     wanted: dict[str, set[str]] = {}
     for ct, clean, _id in items:
         for spec in ct.fields:
-            if spec.kind == "entries" and clean[spec.name]:
+            if spec.kind.links_entries and clean[spec.name]:
                 wanted.setdefault(spec.target_type, set()).update(clean[spec.name])
     found: dict[str, dict[str, int]] = {}
     for type_key, slugs in wanted.items():
@@ -536,7 +305,7 @@ def insert_new_entry_links(items: list[tuple[ContentType, dict[str, Any], int]])
     rows: dict[Table, list[dict]] = {}
     for position, (ct, clean, entry_id) in enumerate(items):
         for spec in ct.fields:
-            if spec.kind != "entries" or not clean[spec.name]:
+            if not spec.kind.links_entries or not clean[spec.name]:
                 continue
             targets = found[spec.target_type]
             missing = [slug for slug in clean[spec.name] if slug not in targets]
@@ -553,22 +322,16 @@ def insert_new_entry_links(items: list[tuple[ContentType, dict[str, Any], int]])
 
 # -- model to plain data ------------------------------------------------------------------
 
-def _bitext_out(entry: m.Entry, name: str) -> dict[str, str] | str:
-    sv = getattr(entry, f"{name}_sv") or ""
-    en = getattr(entry, f"{name}_en") or ""
-    return {"sv": sv, "en": en} if en else {"sv": sv}
-
-
 def entry_to_data(entry: m.Entry, ct: ContentType) -> dict[str, Any]:
     """The entry in the seed format (also the basis of the API's detail view)."""
     data: dict[str, Any] = {
         "slug": entry.slug,
         "status": entry.status,
-        "title": _bitext_out(entry, "title"),
-        "summary": _bitext_out(entry, "summary"),
+        "title": export_pair(entry, "title"),
+        "summary": export_pair(entry, "summary"),
     }
     if entry.body_sv or entry.body_en:
-        data["body"] = _bitext_out(entry, "body")
+        data["body"] = export_pair(entry, "body")
     if entry.easy_read_sv:
         data["easy_read"] = entry.easy_read_sv
     # Sorted, so that the order of links never counts as a change.
@@ -577,28 +340,9 @@ def entry_to_data(entry: m.Entry, ct: ContentType) -> dict[str, Any]:
     data["counties"] = sorted(c.code for c in entry.counties)
     data["municipalities"] = sorted(mu.code for mu in entry.municipalities)
     for spec in ct.fields:
-        value = _field_out(entry, spec)
+        value = spec.kind.export(entry, spec)
         if value not in (None, "", [], {"sv": ""}):
             data[spec.name] = value
     data["sources"] = [{"title": s.title, "url": s.url} for s in entry.sources]
     data["last_verified"] = entry.last_verified
     return data
-
-
-def _field_out(entry: m.Entry, spec: Field) -> Any:
-    if spec.kind == "bitext":
-        return _bitext_out(entry, spec.name)
-    if spec.kind == "taxonomy":
-        return getattr(entry, f"{spec.name}_slug")
-    if spec.kind == "taxonomy_list":
-        return sorted(row.slug for row in getattr(entry, spec.name))
-    if spec.kind == "entries":
-        return sorted(row.slug for row in getattr(entry, spec.name))
-    if spec.kind == "contracts":
-        return [row.as_data() for row in getattr(entry, spec.name)]
-    if spec.kind == "date":
-        # As text, so that the API and revisions need no date handling.
-        value = getattr(entry, spec.name)
-        return value.isoformat() if value else None
-    value = getattr(entry, spec.name)
-    return list(value) if isinstance(value, list) else value
