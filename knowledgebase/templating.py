@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import markdown as markdown_lib
 import nh3
-from flask import Flask, g, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal
 from markupsafe import Markup
 
@@ -45,6 +45,17 @@ def other_language_url(lang: str) -> str:
     return url_for(request.endpoint, **args, **query)
 
 
+def absolute_url(path: str) -> str:
+    """``path`` (from ``url_for``) as an absolute URL on the configured public address
+    (KB_BASE_URL): search engines want hreflang alternates absolute, and the host a request
+    arrived by (an internal name, a proxy) is not necessarily the public one. BASE_URL already
+    holds any prefix the site is mounted under, so the request's own is taken off first."""
+    root = request.script_root if has_request_context() else ""
+    if root and path.startswith(root + "/"):
+        path = path[len(root):]
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
 def entry_url(entry, lang: str | None = None) -> str:
     return url_for("public.entry_detail", type_key=entry.type, slug=entry.slug, lang=lang or g.get("lang", "sv"))
 
@@ -63,6 +74,7 @@ def init_app(app: Flask) -> None:
             "locales": LOCALES,
             "language_names": LANGUAGE_NAMES,
             "other_language_url": other_language_url,
+            "absolute_url": absolute_url,
             "entry_url": entry_url,
             "content_types": content_types.CONTENT_TYPES,
             "ct_by_key": content_types.BY_KEY,

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from knowledgebase.security import RequestHandler
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -36,10 +38,11 @@ def require(path: Path | str, what: str) -> None:
 
 
 class LiveServer:
-    """The app served on a free port on 127.0.0.1 in a background thread."""
+    """The app served on a free port on 127.0.0.1 in a background thread, by the request
+    handler that ``python app.py`` uses."""
 
     def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=RequestHandler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
