@@ -53,6 +53,12 @@ PUBLIC_PAGES: list[str] = [
     "/{lang}/alerts/sent",
     "/{lang}/alerts/confirm/not-a-real-token",
     "/{lang}/confirm/done",
+    # Suggestions, and links from e-mails that are wrong or used up.
+    "/{lang}/suggest",
+    "/{lang}/suggest?type=enterprise&slug={enterprise}",
+    "/{lang}/suggest/thanks",
+    "/{lang}/confirm/1/not-a-real-token",
+    "/{lang}/unsubscribe/alert/1/not-a-real-token",
 ]
 
 
