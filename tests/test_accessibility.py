@@ -100,6 +100,25 @@ def test_every_page_is_valid_html(seeded_app, tmp_path):
     assert not by_page, by_page
 
 
+def test_every_editorial_page_passes_axe_and_is_valid_html(browser_page, admin_page, tmp_path):
+    require(VNU_JAR, "vnu.jar")
+    visits = [(browser_page, path) for path in ANONYMOUS_ADMIN_PAGES]
+    visits += [(admin_page, path) for path in expand_admin(ADMIN_PAGES, admin_page.ids)]
+    failures, files = {}, {}
+    for number, (page, path) in enumerate(visits):
+        response = page.goto(page.base_url + path)
+        file = tmp_path / f"editorial-{number:03d}.html"
+        file.write_text(response.text(), encoding="utf-8")  # as served, before axe is injected
+        files[file.name] = path
+        violations = run_axe(page)
+        if violations:
+            failures[path] = violations
+    for error in run_vnu([tmp_path / name for name in files]):
+        path = files.get(Path(error.get("url", "")).name, "?")
+        failures.setdefault(path, []).append(f"{error.get('lastLine')}: {error.get('message')}")
+    assert not failures, failures
+
+
 def test_first_tab_reaches_the_skip_link(browser_page):
     browser_page.goto(browser_page.base_url + "/sv/")
     browser_page.keyboard.press("Tab")
