@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import markdown as markdown_lib
 import nh3
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal
-from markupsafe import Markup
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from knowledgebase import content_types
 from knowledgebase.i18n import LANGUAGE_NAMES, LOCALES
@@ -32,7 +36,28 @@ def render_markdown(text: str | None) -> Markup:
     )
     # Headings inside an entry sit under the page's h1 and the section's h2.
     clean = clean.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
-    return Markup(clean)
+    return Markup(scrolling_tables(clean))
+
+
+_TABLE_START = re.compile(r"<table>(\s*<thead>)?")
+_table_numbers = itertools.count(1)
+
+
+def scrolling_tables(html: str) -> str:
+    """Each table of sanitised HTML in a box that scrolls on its own on a narrow screen, not
+    the page (WCAG 1.4.10), like templates/_macros/tables.html: a focusable region named by
+    the table's column headings, as a Markdown table has no caption."""
+    def open_box(match: re.Match) -> str:
+        if match.group(1):
+            head_id = f"table-head-{next(_table_numbers)}"  # unique on any page
+            name = f'aria-labelledby="{head_id}"'
+            head = match.group(1).replace("<thead>", f'<thead id="{head_id}">')
+        else:
+            label = escape(_("Table"))
+            name, head = f'aria-label="{label}"', ""
+        return f'<div class="table-scroll" role="region" tabindex="0" {name}><table>{head}'
+
+    return _TABLE_START.sub(open_box, html).replace("</table>", "</table></div>")
 
 
 def other_language_url(lang: str) -> str:

@@ -165,12 +165,13 @@ def focus_rings(page, most: int = 250) -> list[dict]:
 
 
 # Run in the page: how far it scrolls sideways, and every scrolling table box that is not a
-# focusable region named by a visible label, or a table that runs off the screen outside one.
+# named focusable region, or a table that runs off the screen outside one.
 REFLOW_PROBE = """() => {
   const problems = [];
   for (const box of document.querySelectorAll('.table-scroll')) {
     const label = document.getElementById(box.getAttribute('aria-labelledby') || '');
-    if (box.getAttribute('role') !== 'region' || box.tabIndex !== 0 || !label || !label.textContent.trim())
+    const name = label ? label.textContent.trim() : (box.getAttribute('aria-label') || '').trim();
+    if (box.getAttribute('role') !== 'region' || box.tabIndex !== 0 || !name)
       problems.push('unlabelled or unfocusable box: ' + box.outerHTML.slice(0, 100));
   }
   for (const table of document.querySelectorAll('table')) {

@@ -5,6 +5,8 @@ the like by the slug of a published seeded entry of that type."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from knowledgebase import models as m
@@ -75,6 +77,22 @@ def sample_slugs(app) -> dict[str, str]:
 def expand(pages: list[str], app) -> list[str]:
     slugs = sample_slugs(app)
     return [page.format(lang=lang, **slugs) for page in pages for lang in ("sv", "en")]
+
+
+MARKDOWN_TABLE = re.compile(r"^\s*\|[\s:|]*---", re.MULTILINE)
+
+
+def entry_pages(app, tables_only: bool = False) -> list[str]:
+    """Every published entry's page in both languages (or those whose text has a Markdown
+    table): their texts, with long addresses and tables, are what a narrow screen trips on."""
+    with app.app_context():
+        pages = []
+        for ct in CONTENT_TYPES:
+            for entry in db.session.scalars(select(ct.model).where(ct.model.status == m.PUBLISHED)):
+                if tables_only and not MARKDOWN_TABLE.search(f"{entry.body_sv}\n{entry.body_en}"):
+                    continue
+                pages += [f"/{lang}/{ct.path}/{entry.slug}" for lang in ("sv", "en")]
+        return pages
 
 
 # -- the editorial area ----------------------------------------------------------------------

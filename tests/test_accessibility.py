@@ -29,6 +29,7 @@ from tests.pages import (
     ADMIN_PAGES,
     ANONYMOUS_ADMIN_PAGES,
     PUBLIC_PAGES,
+    entry_pages,
     expand,
     expand_admin,
     prepare_admin_site,
@@ -76,7 +77,7 @@ def admin_page(playwright, tmp_path_factory):
 
 def test_every_page_passes_axe(seeded_app, browser_page):
     failures = {}
-    for path in expand(PUBLIC_PAGES, seeded_app):
+    for path in expand(PUBLIC_PAGES, seeded_app) + entry_pages(seeded_app, tables_only=True):
         browser_page.goto(browser_page.base_url + path)
         violations = run_axe(browser_page)
         if violations:
@@ -88,7 +89,7 @@ def test_every_page_is_valid_html(seeded_app, tmp_path):
     require(VNU_JAR, "vnu.jar")
     client = seeded_app.test_client()
     files = []
-    for number, path in enumerate(expand(PUBLIC_PAGES, seeded_app)):
+    for number, path in enumerate(expand(PUBLIC_PAGES, seeded_app) + entry_pages(seeded_app, tables_only=True)):
         file = tmp_path / f"page-{number:03d}.html"
         file.write_bytes(client.get(path).data)
         files.append(file)
@@ -154,7 +155,9 @@ def test_search_and_filters_work_by_keyboard(browser_page):
 def test_every_page_fits_320_px(seeded_app, browser_page, admin_page):
     """At 320 px (and so at 400 % zoom of 1280 px) no page, public or editorial, scrolls
     sideways; a wide table scrolls in its own focusable box named by its caption."""
-    visits = [(browser_page, path) for path in expand(PUBLIC_PAGES, seeded_app) + ANONYMOUS_ADMIN_PAGES]
+    public = expand(PUBLIC_PAGES, seeded_app)
+    public += [path for path in entry_pages(seeded_app) if path not in public]
+    visits = [(browser_page, path) for path in public + ANONYMOUS_ADMIN_PAGES]
     visits += [(admin_page, path) for path in expand_admin(ADMIN_PAGES, admin_page.ids)]
     failures = {}
     for page in (browser_page, admin_page):
