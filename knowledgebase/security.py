@@ -53,7 +53,7 @@ DEFAULTS = {
 
 
 # What the development server (``python app.py``, the tests' live server) names itself.
-SERVER_NAME = "Kunskapsbanken"
+SERVER_HEADER = "Kunskapsbanken"
 
 
 def cookies_secure(app: Flask) -> bool:
@@ -79,7 +79,8 @@ class SecureCookieResponse(Response):
 
     def set_cookie(self, key: str, value: str = "", *args, **kwargs) -> None:  # type: ignore[override]
         kwargs["httponly"] = True
-        kwargs["samesite"] = kwargs.get("samesite") or current_app.config["SESSION_COOKIE_SAMESITE"] or "Lax"
+        if str(kwargs.get("samesite")).lower() not in ("lax", "strict"):
+            kwargs["samesite"] = "Lax"
         kwargs["secure"] = bool(kwargs.get("secure")) or cookies_secure(current_app)
         super().set_cookie(key, value, *args, **kwargs)
 
@@ -91,7 +92,7 @@ class RequestHandler(WSGIRequestHandler):
     be given one; gunicorn sends ``Server: gunicorn`` without a version."""
 
     def version_string(self) -> str:
-        return SERVER_NAME
+        return SERVER_HEADER
 
 
 def set_security_headers(response: Response) -> Response:

@@ -425,3 +425,24 @@ def test_the_server_header_names_no_software_version(capp):
             servers = response.headers.get_all("Server") or []
             assert servers == ["Kunskapsbanken"], (path, servers)
     assert "request_handler=RequestHandler" in (ROOT / "app.py").read_text(encoding="utf-8")
+
+
+def test_any_cookie_the_app_sets_or_clears_gets_the_flags(tmp_path):
+    app = make_app(tmp_path, ENV="production", SECRET_KEY="a-long-random-secret-for-this-test")
+
+    def cookies():
+        response = app.make_response("x")
+        response.set_cookie("plain", "1")
+        response.set_cookie("loose", "1", samesite="None", httponly=False)
+        response.set_cookie("strict", "1", samesite="Strict")
+        response.delete_cookie("gone")
+        return response
+
+    app.add_url_rule("/sv/cookies", "cookies", cookies)
+    try:
+        headers = app.test_client().get("/sv/cookies").headers.getlist("Set-Cookie")
+    finally:
+        close_app(app)
+    assert [header.split("=", 1)[0] for header in headers] == ["plain", "loose", "strict", "gone"]
+    assert [problem for header in headers for problem in cookie_problems(header, secure=True)] == []
+    assert "SameSite=Strict" in headers[2] and "SameSite=Lax" in headers[1]
