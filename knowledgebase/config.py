@@ -28,6 +28,10 @@ DEFAULTS: dict[str, object] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
+    # Flask-Login's remember cookie: the site never sets it, but strong session protection
+    # clears it (knowledgebase/security.py). Secure follows SESSION_COOKIE_SECURE.
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
     # Outgoing e-mail (confirmation requests, reminders, alerts).
     "MAIL_SERVER": "localhost",
     "MAIL_PORT": 25,

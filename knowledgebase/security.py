@@ -1,6 +1,6 @@
 """Secure defaults: security headers on every response, no caching of the adviser area,
-session cookies (HttpOnly, SameSite=Lax, Secure over HTTPS), Flask-Login with an idle
-timeout, and the rate limiter."""
+every cookie HttpOnly and SameSite (and Secure in production or over HTTPS), no software
+versions in the Server header, Flask-Login with an idle timeout, and the rate limiter."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import logout_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.serving import WSGIRequestHandler
 
 from knowledgebase.extensions import limiter, login_manager
 
@@ -51,13 +52,47 @@ DEFAULTS = {
 }
 
 
+# What the development server (``python app.py``, the tests' live server) names itself.
+SERVER_HEADER = "Kunskapsbanken"
+
+
+def cookies_secure(app: Flask) -> bool:
+    """Cookies are Secure in production (KB_ENV=production) and whenever the request came
+    over HTTPS."""
+    if app.config["SESSION_COOKIE_SECURE"]:
+        return True
+    return has_request_context() and request.is_secure
+
+
 class SessionInterface(SecureCookieSessionInterface):
-    """The signed cookie session, marked Secure whenever the request came over HTTPS."""
+    """The signed cookie session, marked Secure by ``cookies_secure``."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
-        if app.config["SESSION_COOKIE_SECURE"]:
-            return True
-        return has_request_context() and request.is_secure
+        return cookies_secure(app)
+
+
+class SecureCookieResponse(Response):
+    """A response whose every cookie, set or cleared, is HttpOnly, SameSite (Lax unless the
+    caller asked for Strict) and, by ``cookies_secure``, Secure. Flask-Login's strong session
+    protection clears its remember cookie with none of these (``delete_cookie`` with defaults),
+    even for a visitor who never had one; no script of the site reads a cookie."""
+
+    def set_cookie(self, key: str, value: str = "", *args, **kwargs) -> None:  # type: ignore[override]
+        kwargs["httponly"] = True
+        if str(kwargs.get("samesite")).lower() not in ("lax", "strict"):
+            kwargs["samesite"] = "Lax"
+        kwargs["secure"] = bool(kwargs.get("secure")) or cookies_secure(current_app)
+        super().set_cookie(key, value, *args, **kwargs)
+
+
+class RequestHandler(WSGIRequestHandler):
+    """Werkzeug's development server without its and Python's versions in the ``Server``
+    header. The header is written by the server before the app's headers, so the app cannot
+    replace it: ``python app.py`` and the tests serve with this handler. ``flask run`` cannot
+    be given one; gunicorn sends ``Server: gunicorn`` without a version."""
+
+    def version_string(self) -> str:
+        return SERVER_HEADER
 
 
 def set_security_headers(response: Response) -> Response:
@@ -106,6 +141,9 @@ def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.session_interface = SessionInterface()
+    app.response_class = SecureCookieResponse
+    # Flask-Login's remember cookie (never set by the site, but cleared) follows the session's.
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
 
     from knowledgebase.services.accounts import load_user
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from typing import Any, Mapping
 from urllib.parse import urlencode
 
@@ -9,12 +11,13 @@ import markdown as markdown_lib
 import nh3
 from flask import Flask, g, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal
-from markupsafe import Markup
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from knowledgebase import content_types
 from knowledgebase.i18n import LANGUAGE_NAMES, LOCALES
-from knowledgebase.urls import external_url
+from knowledgebase.urls import absolute_url, external_url
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote",
@@ -37,7 +40,28 @@ def render_markdown(text: str | None) -> Markup:
     )
     # Headings inside an entry sit under the page's h1 and the section's h2.
     clean = clean.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
-    return Markup(clean)
+    return Markup(scrolling_tables(clean))
+
+
+_TABLE_START = re.compile(r"<table>(\s*<thead>)?")
+_table_numbers = itertools.count(1)
+
+
+def scrolling_tables(html: str) -> str:
+    """Each table of sanitised HTML in a box that scrolls on its own on a narrow screen, not
+    the page (WCAG 1.4.10), like templates/_macros/tables.html: a focusable region named by
+    the table's column headings, as a Markdown table has no caption."""
+    def open_box(match: re.Match) -> str:
+        if match.group(1):
+            head_id = f"table-head-{next(_table_numbers)}"  # unique on any page
+            name = f'aria-labelledby="{head_id}"'
+            head = match.group(1).replace("<thead>", f'<thead id="{head_id}">')
+        else:
+            label = escape(_("Table"))
+            name, head = f'aria-label="{label}"', ""
+        return f'<div class="table-scroll" role="region" tabindex="0" {name}><table>{head}'
+
+    return _TABLE_START.sub(open_box, html).replace("</table>", "</table></div>")
 
 
 def url_with_query(endpoint: str, query: Mapping[str, Any] | None = None, **values: Any) -> str:
@@ -84,6 +108,7 @@ def init_app(app: Flask) -> None:
             "other_language_url": other_language_url,
             "url_with_query": url_with_query,
             "external_url": external_url,
+            "absolute_url": absolute_url,
             "entry_url": entry_url,
             "content_types": content_types.CONTENT_TYPES,
             "ct_by_key": content_types.BY_KEY,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 
 def external_url(endpoint: str, **values: object) -> str:
@@ -17,9 +17,15 @@ def external_url(endpoint: str, **values: object) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def absolute(path: str) -> str:
-    """A path on this site (``/sv/...``) as an absolute URL under BASE_URL."""
-    return current_app.config["BASE_URL"].rstrip("/") + "/" + path.lstrip("/")
+def absolute_url(path: str) -> str:
+    """``path`` (from ``url_for``) as an absolute URL under BASE_URL: search engines want
+    hreflang alternates absolute, and the host a request arrived by (an internal name, a
+    proxy) is not necessarily the public one. BASE_URL already holds any prefix the site is
+    mounted under, so the request's own is taken off first."""
+    root = request.script_root if has_request_context() else ""
+    if root and path.startswith(root + "/"):
+        path = path[len(root):]
+    return current_app.config["BASE_URL"].rstrip("/") + path
 
 
 def base_host(base_url: str) -> str:

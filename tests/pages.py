@@ -5,6 +5,8 @@ the like by the slug of a published seeded entry of that type."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from knowledgebase import models as m
@@ -53,6 +55,12 @@ PUBLIC_PAGES: list[str] = [
     "/{lang}/alerts/sent",
     "/{lang}/alerts/confirm/not-a-real-token",
     "/{lang}/confirm/done",
+    # Suggestions, and links from e-mails that are wrong or used up.
+    "/{lang}/suggest",
+    "/{lang}/suggest?type=enterprise&slug={enterprise}",
+    "/{lang}/suggest/thanks",
+    "/{lang}/confirm/1/not-a-real-token",
+    "/{lang}/unsubscribe/alert/1/not-a-real-token",
 ]
 
 
@@ -69,3 +77,83 @@ def sample_slugs(app) -> dict[str, str]:
 def expand(pages: list[str], app) -> list[str]:
     slugs = sample_slugs(app)
     return [page.format(lang=lang, **slugs) for page in pages for lang in ("sv", "en")]
+
+
+MARKDOWN_TABLE = re.compile(r"^\s*\|[\s:|]*---", re.MULTILINE)
+
+
+def entry_pages(app, tables_only: bool = False) -> list[str]:
+    """Every published entry's page in both languages (or those whose text has a Markdown
+    table): their texts, with long addresses and tables, are what a narrow screen trips on."""
+    with app.app_context():
+        pages = []
+        for ct in CONTENT_TYPES:
+            for entry in db.session.scalars(select(ct.model).where(ct.model.status == m.PUBLISHED)):
+                if tables_only and not MARKDOWN_TABLE.search(f"{entry.body_sv}\n{entry.body_en}"):
+                    continue
+                pages += [f"/{lang}/{ct.path}/{entry.slug}" for lang in ("sv", "en")]
+        return pages
+
+
+# -- the editorial area ----------------------------------------------------------------------
+
+# Seen by a signed-in administrator (who sees every page). ``{entry}`` is a published
+# enterprise with a revision, ``{revision}`` that revision, ``{suggestion}`` a waiting
+# correction, ``{request}`` a confirmation request with changes waiting, ``{new_type}`` each
+# content type's key in turn.
+ADMIN_PAGES: list[str] = [
+    "/admin/",
+    "/admin/entries/",
+    "/admin/entries/?status=draft&type=enterprise",
+    "/admin/entries/{entry}",
+    "/admin/entries/{entry}/edit",
+    "/admin/entries/{entry}/history",
+    "/admin/entries/{entry}/compare?a={revision}&b=current",
+    "/admin/entries/{entry}/delete",
+    "/admin/entries/new",
+    *[f"/admin/entries/new/{ct.key}" for ct in CONTENT_TYPES],
+    "/admin/suggestions/",
+    "/admin/suggestions/{suggestion}",
+    "/admin/import",
+    "/admin/users/",
+    "/admin/audit/",
+    "/admin/completeness",
+    "/admin/upkeep",
+    "/admin/upkeep/changes/{request}",
+    "/admin/upkeep/entries/{entry}",
+    "/admin/entries/999999",
+    "/auth/password",
+]
+# Seen without signing in.
+ANONYMOUS_ADMIN_PAGES: list[str] = ["/auth/login", "/auth/login?next=/admin/users/"]
+
+
+def prepare_admin_site(app, client) -> dict[str, int]:
+    """Give a seeded ``app`` what every admin page needs, through ``client`` (signed in as an
+    administrator, CSRF off) and the services: an edited enterprise, a waiting correction and a
+    confirmation request with changes. Returns the ids that ``ADMIN_PAGES`` names."""
+    from knowledgebase.services import suggestions
+    from tests.curation_support import edit_payload
+    from tests.upkeep_support import enterprise_changes
+
+    slug = sample_slugs(app)["enterprise"]
+    with app.app_context():
+        entry = db.session.scalars(select(m.Enterprise).where(m.Enterprise.slug == slug)).one()
+        entry_id = entry.id
+    response = client.post(f"/admin/entries/{entry_id}/edit",
+                           data=edit_payload(app, entry_id, note="Fiktiv ändring för testerna"))
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    changes = enterprise_changes(app)
+    with app.app_context():
+        entry = db.session.get(m.Entry, entry_id)
+        suggestion = suggestions.create_suggestion("correction", "sv", entry, field="other",
+                                                   message="Fiktivt förslag: telefonnumret är fel.")
+        db.session.commit()
+        revision = db.session.scalar(select(m.Revision.id).where(m.Revision.entry_id == entry_id)
+                                     .order_by(m.Revision.number))
+        return {"entry": entry_id, "revision": revision, "suggestion": suggestion.id,
+                "request": changes["request"]}
+
+
+def expand_admin(pages: list[str], ids: dict[str, int]) -> list[str]:
+    return [page.format(**ids) for page in pages]

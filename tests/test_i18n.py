@@ -12,13 +12,25 @@ import pytest
     "/{lang}/municipalities/0685", "/{lang}/accessibility",
 ])
 def test_language_switch_and_alternates(seeded_client, path):
+    base = seeded_client.application.config["BASE_URL"]
     for lang, other in (("sv", "en"), ("en", "sv")):
         html = seeded_client.get(path.format(lang=lang)).get_data(as_text=True)
         assert f'<html lang="{lang}">' in html
         target = path.format(lang=other).replace("&", "&amp;")
         assert f'href="{target}" hreflang="{other}" lang="{other}"' in html
-        assert f'<link rel="alternate" hreflang="{other}" href="{target}">' in html
-        assert f'<link rel="alternate" hreflang="{lang}" href="{path.format(lang=lang).replace("&", "&amp;")}">' in html
+        assert f'<link rel="alternate" hreflang="{other}" href="{base}{target}">' in html
+        assert f'<link rel="alternate" hreflang="{lang}" href="{base}{path.format(lang=lang).replace("&", "&amp;")}">' in html
+
+
+def test_alternates_are_absolute_on_the_public_address(app_factory):
+    """Whatever host and prefix a request came by (a proxy, an internal name), the hreflang
+    alternates name the configured public address (KB_BASE_URL), which holds the prefix."""
+    app = app_factory("public", BASE_URL="https://kunskapsbank.example.org/kb/")
+    client = app.test_client()
+    for request_base in ("http://localhost", "http://10.0.0.7:8000/kb"):
+        html = client.get("/sv/accessibility?x=1", base_url=request_base).get_data(as_text=True)
+        assert '<link rel="alternate" hreflang="en" href="https://kunskapsbank.example.org/kb/en/accessibility?x=1">' in html
+        assert '<link rel="alternate" hreflang="sv" href="https://kunskapsbank.example.org/kb/sv/accessibility?x=1">' in html
 
 
 def test_dates_follow_the_locale(client, make_entry):
