@@ -22,10 +22,11 @@ links_group = AppGroup("links", help="Check the external links of published entr
               help="At most this many enterprise reminders (default: KB_REMINDERS_MAX_PER_RUN).")
 def reminders_send(dry_run: bool, limit: int | None) -> None:
     """Send today's reminders, digests and alerts; running again the same day sends nothing new."""
+    from knowledgebase.admin.links import adviser_links
     from knowledgebase.services import outbox, reminders
 
     today, now = date.today(), now_utc()
-    plan = reminders.plan(today, now, limit)
+    plan = reminders.plan(today, now, adviser_links(), limit)
     if dry_run:
         db.session.rollback()
         for item in plan.outgoing:

@@ -12,7 +12,7 @@ from wtforms import SelectChoice, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from knowledgebase.services.orgnr import normalise_org_number
+from knowledgebase.orgnr import normalise_org_number
 
 REQUIRED = _l("Fill in this field.")
 EMAIL_MESSAGE = _l("Enter an e-mail address like name@example.se.")

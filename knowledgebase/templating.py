@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import date
 from typing import Any, Mapping
 from urllib.parse import urlencode
 
@@ -16,7 +17,9 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from knowledgebase import content_types
+from knowledgebase.freshness import shelf_life_months
 from knowledgebase.i18n import LANGUAGE_NAMES, LOCALES
+from knowledgebase.services import provenance
 from knowledgebase.urls import absolute_url, external_url
 
 ALLOWED_TAGS = {
@@ -88,6 +91,12 @@ def other_language_url(lang: str) -> str:
     return url_with_query(request.endpoint, MultiDict(query), **args)
 
 
+def freshness(entry) -> dict:
+    """An entry's confirmation as a whole, for cards: {"date", "stale"}."""
+    day, stale = provenance.entry_confirmation(entry, date.today())
+    return {"date": day, "stale": stale}
+
+
 def entry_url(entry, lang: str | None = None) -> str:
     return url_for("public.entry_detail", type_key=entry.type, slug=entry.slug, lang=lang or g.get("lang", "sv"))
 
@@ -97,7 +106,13 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else ""
+    app.jinja_env.filters["month_year"] = provenance.month_year
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(
+        freshness=freshness,
+        provenance_notes=lambda entry: provenance.public_notes(entry, date.today()),
+        fresh_months=shelf_life_months,
+    )
 
     @app.context_processor
     def inject() -> dict:

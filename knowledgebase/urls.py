@@ -17,6 +17,29 @@ def external_url(endpoint: str, **values: object) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+# The public pages that mail links to, named here once so that the services that write the
+# mail name no route.
+
+def entry_page_url(entry, lang: str) -> str:
+    """An entry's public page."""
+    return external_url("public.entry_detail", lang=lang, type_key=entry.type, slug=entry.slug)
+
+
+def confirmation_url(entry_id: int, token: str, lang: str) -> str:
+    """The page where an enterprise's contact confirms or corrects its entry."""
+    return external_url("public.confirm_entry", lang=lang, entry_id=entry_id, token=token)
+
+
+def alert_confirmation_url(token: str, lang: str) -> str:
+    """The page that confirms a new alert subscription."""
+    return external_url("public.alerts_confirm", lang=lang, token=token)
+
+
+def unsubscribe_page_url(kind: str, row_id: int, token: str, lang: str) -> str:
+    """The page that ends a subscription (alerts, reminders, digests)."""
+    return external_url("public.unsubscribe", lang=lang, kind=kind, row_id=row_id, token=token)
+
+
 def absolute_url(path: str) -> str:
     """``path`` (from ``url_for``) as an absolute URL under BASE_URL: search engines want
     hreflang alternates absolute, and the host a request arrived by (an internal name, a

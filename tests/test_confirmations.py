@@ -13,6 +13,7 @@ import pytest
 from babel.dates import format_date
 from sqlalchemy import select
 
+from knowledgebase import freshness
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.models.base import now_utc
@@ -309,7 +310,7 @@ def test_keeping_it_true_end_to_end(mail_app, mailbox):
     stale entry says "not confirmed since"; a subscriber to Vetlanda hears of a new
     enterprise there."""
     month = format_date(TODAY, "LLLL y", locale="en")
-    old = provenance.months_before(TODAY, 13)
+    old = freshness.months_before(TODAY, 13)
     fixarna = enterprise(mail_app, slug="fiktiva-fixarna", title={"sv": "Fiktiva Fixarna"},
                          email="fixarna@example.org", last_verified=old)
     bagarna = enterprise(mail_app, slug="fiktiva-bagarna", title={"sv": "Fiktiva Bagarna"},

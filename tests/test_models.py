@@ -4,7 +4,7 @@ import pytest
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services.orgnr import luhn_valid, normalise_org_number
+from knowledgebase.orgnr import luhn_valid, normalise_org_number
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 import pytest
 from babel.dates import format_date
 
+from knowledgebase import freshness
+from knowledgebase.freshness import months_before
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.services import provenance
-from knowledgebase.services.provenance import months_before
 from tests.curation_support import accessibility_problems, app_fixture, csrf_token, logged_in_client
 
 capp = app_fixture()
@@ -47,7 +48,7 @@ def test_a_fact_decays_after_exactly_its_shelf_life(app, make_entry, today, stal
         [status] = provenance.fact_statuses(entry, today)
         assert (status.fact.key, status.source, status.confirmed_at) == ("phone", "enterprise", date(2025, 3, 15))
         assert status.stale is stale
-        assert provenance.is_stale(date(2025, 3, 15), today, 12) is stale
+        assert freshness.is_stale(date(2025, 3, 15), today, 12) is stale
 
 
 def test_shelf_life_can_differ_per_fact(app, make_entry):
@@ -138,7 +139,7 @@ def test_cards_show_freshness_and_fresh_filter(app, client, make_entry):
     assert client.get("/api/v1/enterprises/?fresh=ja").status_code == 400
     assert client.get("/sv/enterprises/?fresh=ja").status_code == 400
     with app.app_context():
-        ids = provenance.fresh_entry_ids(12, TODAY)
+        ids = freshness.fresh_entry_ids(12, TODAY)
     assert ids == {db_id(app, "fiktiv-farsk"), db_id(app, "fiktiv-bekraftad")}
 
 

@@ -13,7 +13,7 @@ from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.services import reminders, suggestions
 from knowledgebase.services.accounts import find_user
-from knowledgebase.services.provenance import months_before
+from knowledgebase.freshness import months_before
 from tests.curation_support import add_entry, add_user, logged_in_client
 
 TODAY = date.today()

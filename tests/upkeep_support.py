@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from knowledgebase.admin.links import changes_review_url
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.models.base import now_utc
@@ -21,6 +22,6 @@ def enterprise_changes(app) -> dict:
         confirmations.prepare_request(db.session.get(m.Entry, entry_id), now_utc())
         request = db.session.scalars(select(m.ConfirmationRequest).where(
             m.ConfirmationRequest.entry_id == entry_id)).one()
-        confirmations.submit_changes(request, {"phone": "036-22 22 22"}, date.today(), now_utc())
+        confirmations.submit_changes(request, {"phone": "036-22 22 22"}, date.today(), now_utc(), changes_review_url)
         db.session.commit()
         return {"entry": entry_id, "request": request.id}

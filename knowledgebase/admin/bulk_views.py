@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import current_app, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 
-from knowledgebase.admin import acting_user, bp, requires
+from knowledgebase.admin.blueprint import acting_user, bp, requires
 from knowledgebase.admin import uploads
 from knowledgebase.admin.forms import ImportForm
 from knowledgebase.extensions import db

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from knowledgebase.admin import bp, requires
+from knowledgebase.admin.blueprint import bp, requires
 from knowledgebase.content_types import STATUS_LABELS
 from knowledgebase.services import buyers
 

@@ -7,12 +7,13 @@ from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
 from knowledgebase import inputs
 from knowledgebase import models as m
-from knowledgebase.admin import acting_user, bp, requires
+from knowledgebase.admin.blueprint import acting_user, bp, requires
 from knowledgebase.admin.entry_forms import (
     Choices,
     EntryForm,
@@ -23,10 +24,11 @@ from knowledgebase.admin.entry_forms import (
     layout,
     markdown_previews,
 )
-from knowledgebase.admin.upkeep_views import send_alerts_after_publishing, warn_about_duplicates
 from knowledgebase.content_types import BY_KEY, STATUS_LABELS, ContentType, for_entry
 from knowledgebase.extensions import db
-from knowledgebase.services import revisions, suggestions, workflow
+from knowledgebase.models.base import now_utc
+from knowledgebase.services import alerts, revisions, suggestions, workflow
+from knowledgebase.services.duplicates import REASON_LABELS, likely_duplicates
 from knowledgebase.services.accounts import can
 from knowledgebase.services.serialization import FieldError
 
@@ -105,6 +107,16 @@ def save_entry_form(ct: ContentType, form: EntryForm, choices: Choices, entry: m
     return redirect(url_for("admin.entry_detail", entry_id=entry.id))
 
 
+def warn_about_duplicates(entry: m.Entry) -> None:
+    """Flash a warning when a saved enterprise looks like another one."""
+    if not isinstance(entry, m.Enterprise):
+        return
+    codes = [mu.code for mu in entry.municipalities]
+    for other, reason in likely_duplicates(entry.title_sv, entry.org_number, codes, entry.id):
+        flash(_("Is this a duplicate? %(title)s (%(status)s): %(reason)s.", title=other.title_sv,
+                status=STATUS_LABELS.get(other.status, other.status), reason=REASON_LABELS[reason]), "error")
+
+
 def render_conflict(ct, form, choices, entry, conflict: workflow.EditConflict, mine: dict, suggestion):
     """The form as typed, the other person's changes, and a version to save over them."""
     form.version.data = str(conflict.current_version)
@@ -180,7 +192,7 @@ def entry_transition(entry_id: int):
     action = request.form.get("action", "")
     try:
         workflow.transition(entry, action, acting_user(), version_arg(request.form.get("version")),
-                            note=request.form.get("note", "").strip()[:500])
+                            note=inputs.multi_line(request.form.get("note"), 500))
         db.session.commit()
     except workflow.NotAllowed:
         db.session.rollback()
@@ -191,7 +203,10 @@ def entry_transition(entry_id: int):
         return _redirect_detail(entry_id)
     flash(_("Done: %(step)s.", step=workflow.TRANSITION_LABELS[action]), "success")
     if action == "publish":
-        send_alerts_after_publishing(entry)
+        alerted = alerts.send_after_publishing(entry, date.today(), now_utc())
+        db.session.commit()
+        if alerted:
+            flash(ngettext("%(num)d subscriber was alerted.", "%(num)d subscribers were alerted.", alerted), "info")
     return _redirect_detail(entry_id)
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from knowledgebase import inputs
 from knowledgebase import models as m
-from knowledgebase.admin import acting_user, bp, requires
+from knowledgebase.admin.blueprint import acting_user, bp, requires
 from knowledgebase.admin.forms import HandledForm, RejectForm
 from knowledgebase.admin.views import page_arg
 from knowledgebase.extensions import db

@@ -6,23 +6,21 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
+from knowledgebase import freshness
 from knowledgebase import inputs
 from knowledgebase import models as m
-from knowledgebase.admin import acting_user, bp, requires
+from knowledgebase.admin.blueprint import acting_user, bp, requires
 from knowledgebase.admin.forms import RejectForm, options
 from knowledgebase.admin.upkeep_forms import ContactForm, CountyRequestForm, DigestForm, ProvenanceForm
-from knowledgebase.content_types import STATUS_LABELS
 from knowledgebase.extensions import db
 from knowledgebase.models.base import now_utc
 from knowledgebase.services import (
-    alerts,
     confirmations,
     linkcheck_store,
     outbox,
@@ -31,37 +29,10 @@ from knowledgebase.services import (
     taxonomy,
     workflow,
 )
-from knowledgebase.services.duplicates import REASON_LABELS, likely_duplicates
 from knowledgebase.services.revisions import current_data
 from knowledgebase.services.serialization import FieldError
 
 BOUNCE_DAYS = 90
-
-
-def warn_about_duplicates(entry: m.Entry) -> None:
-    """Flash a warning when a saved enterprise looks like another one."""
-    if not isinstance(entry, m.Enterprise):
-        return
-    codes = [mu.code for mu in entry.municipalities]
-    for other, reason in likely_duplicates(entry.title_sv, entry.org_number, codes, entry.id):
-        flash(_("Is this a duplicate? %(title)s (%(status)s): %(reason)s.", title=other.title_sv,
-                status=STATUS_LABELS.get(other.status, other.status), reason=REASON_LABELS[reason]), "error")
-
-
-def send_alerts_after_publishing(entry: m.Entry) -> None:
-    """E-mail the subscribers who follow the just-published entry's places or themes. Called
-    by the publishing view after its commit; a mail problem never undoes the publication
-    (``flask reminders send`` sends what is still owed)."""
-    try:
-        delivery = alerts.send_alerts_for(entry, date.today(), now_utc())
-        db.session.commit()
-    except SQLAlchemyError:
-        db.session.rollback()
-        current_app.logger.exception("alerts for entry %s", entry.id)
-        return
-    if delivery.sent:
-        flash(ngettext("%(num)d subscriber was alerted.", "%(num)d subscribers were alerted.",
-                       len(delivery.sent)), "info")
 
 
 def _county_form() -> CountyRequestForm:
@@ -92,7 +63,7 @@ def upkeep():
         stale=[(entry, provenance.confirmed_on(entry, dates.get(entry.id)))
                for entry in db.session.scalars(stale.limit(50))],
         changes=confirmations.waiting_changes(), broken=linkcheck_store.broken_links(), bounces=list(bounces),
-        months=provenance.shelf_life_months())
+        months=freshness.shelf_life_months())
 
 
 def _send(entries: list[m.Entry]) -> None:

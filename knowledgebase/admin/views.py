@@ -8,7 +8,7 @@ from flask import current_app, render_template
 
 from knowledgebase import inputs
 from knowledgebase import models as m
-from knowledgebase.admin import acting_user, bp, requires
+from knowledgebase.admin.blueprint import acting_user, bp, requires
 from knowledgebase.content_types import BY_KEY, STATUS_LABELS
 from knowledgebase.services import workflow
 from knowledgebase.services.entries import paginate

@@ -7,7 +7,7 @@ from datetime import date
 from flask import current_app, jsonify, request
 
 from knowledgebase import inputs
-from knowledgebase.api import bp
+from knowledgebase.api.blueprint import bp
 from knowledgebase.api.serializers import entry_summary
 from knowledgebase.api.views import positive_int_arg
 from knowledgebase.services import buyers

@@ -6,7 +6,7 @@ from flask import jsonify, request
 
 from knowledgebase import inputs
 from knowledgebase import search as search_module
-from knowledgebase.api import bp
+from knowledgebase.api.blueprint import bp
 from knowledgebase.i18n import LOCALES
 from knowledgebase.urls import external_url
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from knowledgebase import freshness
 from knowledgebase import models as m
 from knowledgebase.content_types import ContentType, for_entry
 from knowledgebase.services import provenance
@@ -44,7 +45,7 @@ def confirmation(entry: m.Entry) -> dict[str, Any]:
     """When the entry as a whole was last confirmed (by an adviser or its contact), and
     whether that is older than the shelf life."""
     day, stale = provenance.entry_confirmation(entry, date.today())
-    return {"on": _iso(day), "stale": stale, "shelf_life_months": provenance.shelf_life_months()}
+    return {"on": _iso(day), "stale": stale, "shelf_life_months": freshness.shelf_life_months()}
 
 
 def fact_provenance(entry: m.Entry) -> list[dict[str, Any]]:

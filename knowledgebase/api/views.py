@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, jsonify, request
 
 from knowledgebase import inputs
-from knowledgebase.api import bp
+from knowledgebase.api.blueprint import bp
 from knowledgebase.api.serializers import entry_detail as detail_json
 from knowledgebase.api.serializers import entry_summary
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES

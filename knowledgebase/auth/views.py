@@ -12,7 +12,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_limiter import RequestLimit
 
 from knowledgebase import inputs
-from knowledgebase.auth import bp
+from knowledgebase.auth.blueprint import bp
 from knowledgebase.auth.forms import LoginForm, PasswordChangeForm
 from knowledgebase.extensions import db, limiter
 from knowledgebase.i18n import LOCALES

@@ -17,7 +17,7 @@ from knowledgebase.field_kinds.checks import EMAIL_RE, MAX_LONG, MAX_SHORT, PHON
 from knowledgebase.field_kinds.inputs import text_area, text_input
 from knowledgebase.field_kinds.registry import register
 from knowledgebase.forms import valid_org_number
-from knowledgebase.services.orgnr import normalise_org_number
+from knowledgebase.orgnr import normalise_org_number
 
 
 class Text(FieldKind):

@@ -17,7 +17,7 @@ from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase.content_types import ROUTE_LABELS
 from knowledgebase.extensions import db
-from knowledgebase.public import bp
+from knowledgebase.public.blueprint import bp
 from knowledgebase.public.views import page_arg
 from knowledgebase.services import buyers, route_guide, shortlist, taxonomy
 from knowledgebase.services.accounts import can
@@ -32,6 +32,8 @@ def buyer_context() -> dict:
         "enterprise_completeness": buyers.completeness,
         "capability_label": buyers.capability_label,
         "can_see_completeness": lambda: can(current_user, "entry.edit_any"),
+        # The advisers' list of every enterprise: the view knows the editorial area's address.
+        "completeness_url": lambda: url_for("admin.completeness"),
         "cpv_codes": buyers.cpv_codes,
         "eligibility_of": lambda enterprise: buyers.eligibility(enterprise, date.today()),
         "area_text": shortlist.area_text,

@@ -11,7 +11,7 @@ from knowledgebase import models as m
 from knowledgebase import search as search_module
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
-from knowledgebase.public import bp
+from knowledgebase.public.blueprint import bp
 from knowledgebase.services import entries as entry_service
 from knowledgebase.services import taxonomy
 

@@ -15,7 +15,7 @@ from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db, limiter
-from knowledgebase.public import bp
+from knowledgebase.public.blueprint import bp
 from knowledgebase.forms import options
 from knowledgebase.public.suggest_forms import AccessibilityReportForm, SuggestionForm
 from knowledgebase.services import entries as entry_service

@@ -12,40 +12,17 @@ from sqlalchemy import select
 
 from knowledgebase import inputs
 from knowledgebase import models as m
+from knowledgebase.admin.links import changes_review_url
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import csrf, db, limiter
 from knowledgebase.models.base import now_utc
-from knowledgebase.public import bp
+from knowledgebase.public.blueprint import bp
 from knowledgebase.forms import options
 from knowledgebase.public.upkeep_forms import AlertForm, ConfirmForm, ReportOutdatedForm
-from knowledgebase.services import alerts, confirmations, outbox, provenance, suggestions, taxonomy
+from knowledgebase.services import alerts, confirmations, outbox, suggestions, taxonomy
 from knowledgebase.services import entries as entry_service
 from knowledgebase.services.revisions import current_data
 from knowledgebase.services.serialization import FieldError
-
-
-# -- in templates -------------------------------------------------------------------------
-
-@bp.app_template_global()
-def freshness(entry: m.Entry) -> dict:
-    """The entry's confirmation as a whole, for cards: {"date", "stale"}."""
-    day, stale = provenance.entry_confirmation(entry, date.today())
-    return {"date": day, "stale": stale}
-
-
-@bp.app_template_global()
-def provenance_notes(entry: m.Entry) -> list[provenance.Note]:
-    return provenance.public_notes(entry, date.today())
-
-
-@bp.app_template_global()
-def fresh_months() -> int:
-    return provenance.shelf_life_months()
-
-
-@bp.app_template_filter("month_year")
-def month_year(day: date) -> str:
-    return provenance.month_year(day)
 
 
 def no_store(response):
@@ -108,7 +85,7 @@ def confirm_entry(entry_id: int, token: str):
         return _render_confirm(entry, form, 422)
     try:
         suggestion = confirmations.submit_changes(request_row, form.to_data(), date.today(), now,
-                                                  form.message.data or "")
+                                                  changes_review_url, form.message.data or "")
     except FieldError as exc:
         db.session.rollback()
         name = exc.field if exc.field in ConfirmForm.FACT_FIELDS else None

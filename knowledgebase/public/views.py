@@ -14,7 +14,7 @@ from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
 from knowledgebase.extensions import db
 from knowledgebase.i18n import best_locale
-from knowledgebase.public import bp
+from knowledgebase.public.blueprint import bp
 from knowledgebase.services import entries as entry_service
 from knowledgebase.services import taxonomy
 from knowledgebase.services.csv_export import enterprise_rows, safe_csv_row

@@ -21,7 +21,7 @@ from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
 from knowledgebase.field_kinds import FieldKind
 from knowledgebase.models import entries as tables
-from knowledgebase.services.buyers import cpv_codes, cpv_terms, reserved_eligible
+from knowledgebase.procurement_codes import cpv_codes, cpv_terms, reserved_eligible
 
 CHUNK = 1000
 Texts = list[tuple[str, str]]

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
 from knowledgebase.extensions import db
-from knowledgebase.services.buyers import cpv_prefix
+from knowledgebase.procurement_codes import cpv_prefix
 from knowledgebase.inputs import BadFilter
 
 # In the order the page shows them.

@@ -8,6 +8,7 @@ import logging
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from knowledgebase import freshness
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.models import entries as tables
@@ -20,7 +21,6 @@ from knowledgebase.search.results import Hit, SearchRequest, SearchResult
 from knowledgebase.search.service import SearchService
 from knowledgebase.search.snippets import snippet
 from knowledgebase.search.spelling import suggestion_for
-from knowledgebase.services import provenance
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def _run(search: SearchService, state: State, request: SearchRequest, result: Se
             messages.append(_("No entry matches all the words; showing entries that match some of them."))
     selected = evaluate.filter_bits(state, {k: v for k, v in request.filters.items() if k != "fresh"}, term)
     if request.filters.get("fresh"):
-        selected["fresh"] = evaluate.entry_bits(state, provenance.fresh_entry_ids())
+        selected["fresh"] = evaluate.entry_bits(state, freshness.fresh_entry_ids())
     result.facets = evaluate.facet_counts(state, match, selected, FACETS, request.filters, term)
     for bits in selected.values():
         match &= bits

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.services import outbox
 from knowledgebase.services.accounts import normalise_email
 from knowledgebase.services.confirmations import aware
-from knowledgebase.urls import external_url
+from knowledgebase.urls import alert_confirmation_url, entry_page_url
 
 # How long the link in a subscription's confirmation e-mail works.
 CONFIRM_DAYS = 7
@@ -68,7 +70,7 @@ def subscribe(email: str, lang: str, now: datetime, municipality_code: str | Non
     topic = topic_label(subscription, lang)
     mail = outbox.render_mail(
         "alert_confirm", email, lang, _l("Confirm your e-mail alerts: %(topic)s", topic=topic), topic=topic,
-        link=external_url("public.alerts_confirm", lang=lang, token=token), days=CONFIRM_DAYS)
+        link=alert_confirmation_url(token, lang), days=CONFIRM_DAYS)
     return outbox.Outgoing(mail, "alert_confirm", subscription_id=subscription.id)
 
 
@@ -119,9 +121,23 @@ def pending_alerts(entry: m.Entry, published_at: datetime) -> list[outbox.Outgoi
             "alert", subscription.email, lang, _l("New in the knowledge base: %(title)s", title=entry.title(lang)),
             unsubscribe=outbox.unsubscribe_url("alerts", subscription.id, subscription.salt, lang),
             entry=entry, topic=topic,
-            link=external_url("public.entry_detail", lang=lang, type_key=entry.type, slug=entry.slug))
+            link=entry_page_url(entry, lang))
         outgoing.append(outbox.Outgoing(mail, "alert", entry_id=entry.id, subscription_id=subscription.id))
     return outgoing
+
+
+def send_after_publishing(entry: m.Entry, today: date, now: datetime) -> int:
+    """Alert the subscribers who follow a just-published entry's places or themes; how many
+    were alerted. Call it after the publication is committed, and commit afterwards. It runs
+    in a savepoint: a database problem undoes only the alerts (logged), never the publication,
+    and ``flask reminders send`` sends what is still owed."""
+    try:
+        with db.session.begin_nested():
+            delivery = send_alerts_for(entry, today, now)
+    except SQLAlchemyError:
+        current_app.logger.exception("alerts for entry %s", entry.id)
+        return 0
+    return len(delivery.sent)
 
 
 def send_alerts_for(entry: m.Entry, today: date, now: datetime) -> outbox.Delivery:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Callable
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -23,7 +23,7 @@ from knowledgebase.services import outbox, provenance, suggestions, workflow
 from knowledgebase.services.entries import county_clause
 from knowledgebase.services.revisions import current_data
 from knowledgebase.services.serialization import Vocabulary, clean_entry_data
-from knowledgebase.urls import external_url
+from knowledgebase.urls import confirmation_url, entry_page_url
 
 # Who sent a request when no adviser did.
 SCHEDULED = "reminders"
@@ -114,8 +114,7 @@ def prepare_request(entry: m.Entry, now: datetime, sent_by: m.User | None = None
         _l("Is the information about %(name)s still right?", name=entry.title(lang)),
         unsubscribe=outbox.unsubscribe_url("reminders", entry.id, upkeep.salt, lang),
         entry=entry, confirmation=request, scheduled=sent_by is None,
-        link=external_url("public.confirm_entry", lang=lang, entry_id=entry.id, token=token),
-        page=external_url("public.entry_detail", lang=lang, type_key=entry.type, slug=entry.slug))
+        link=confirmation_url(entry.id, token, lang), page=entry_page_url(entry, lang))
     return outbox.Outgoing(mail, "confirmation", entry_id=entry.id, user_id=sent_by.id if sent_by else None)
 
 
@@ -200,10 +199,11 @@ def changed_facts(entry: m.Entry, changes: dict[str, Any]) -> list[provenance.Fa
 
 
 def submit_changes(request: m.ConfirmationRequest, values: dict[str, Any], today: date, now: datetime,
-                   message: str = "") -> m.Suggestion | None:
+                   review_url: Callable[[int], str], message: str = "") -> m.Suggestion | None:
     """The contact's corrections: facts they left as they were are confirmed today; changed
-    facts wait in the suggestion queue for an adviser. Returns the suggestion, or None when
-    nothing changed (then everything is confirmed). Raises ``FieldError``."""
+    facts wait in the suggestion queue for an adviser (``review_url(request id)`` is where the
+    adviser reviews them). Returns the suggestion, or None when nothing changed (then
+    everything is confirmed). Raises ``FieldError``."""
     entry = request.entry
     changes = proposed_changes(entry, values)
     if not changes:
@@ -214,7 +214,7 @@ def submit_changes(request: m.ConfirmationRequest, values: dict[str, Any], today
     provenance.record(entry, unchanged, "enterprise", today)
     data = current_data(entry)
     lines = [f"{item.label}: {describe_value(data, item)} → {describe_value(changes, item)}" for item in changed]
-    review = external_url("admin.upkeep_changes", request_id=request.id)
+    review = review_url(request.id)
     field_name = "contact" if all(item.key in CONTACT_FACTS for item in changed) else "other"
     suggestion = suggestions.create_suggestion(
         "correction", request.lang, entry, field=field_name, proposed="\n".join(lines),

@@ -12,11 +12,11 @@ from typing import Any, Callable, Iterable, Mapping
 from sqlalchemy import Select, func, inspect, or_, select
 from sqlalchemy.orm import selectinload
 
+from knowledgebase import freshness
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES, ContentType
 from knowledgebase.extensions import db
 from knowledgebase.inputs import BadFilter, BadInput, is_slug, whole_number
-from knowledgebase.services import provenance
 
 SORTS = ("title", "updated")
 # The shape of each filter's values, checked before any value reaches the database.
@@ -115,8 +115,8 @@ def published_query(ct: ContentType | None, filters: EntryFilters | None = None,
     if filters.municipalities:
         query = query.where(model.municipalities.any(m.Municipality.code.in_(filters.municipalities)))
     if filters.fresh:
-        cutoff = provenance.months_before(today or date.today(), provenance.shelf_life_months())
-        query = query.where(provenance.fresh_clause(model, cutoff))
+        cutoff = freshness.months_before(today or date.today(), freshness.shelf_life_months())
+        query = query.where(freshness.fresh_clause(model, cutoff))
     return query
 
 

@@ -385,7 +385,7 @@ def _import_entries(files: list[tuple[Path, CheckedFile]], report: ImportReport)
 def _existing_entries(cleaned: list[tuple[Path, ContentType, dict]]) -> dict[tuple[str, str], m.Entry]:
     """The entries an import updates, loaded in a few queries with their links."""
     slugs: dict[str, list[str]] = {}
-    for _, ct, clean in cleaned:
+    for _path, ct, clean in cleaned:
         slugs.setdefault(ct.key, []).append(clean["slug"])
     found: dict[tuple[str, str], m.Entry] = {}
     for key, type_slugs in slugs.items():

@@ -20,7 +20,7 @@ from knowledgebase import mail
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.i18n import LOCALES
-from knowledgebase.urls import external_url
+from knowledgebase.urls import unsubscribe_page_url
 
 # What can be unsubscribed from: a contact's reminders, an alert subscription, a digest.
 UNSUBSCRIBE_KINDS = ("reminders", "alerts", "digest")
@@ -58,8 +58,7 @@ def check_unsubscribe_token(kind: str, row_id: int, salt: str, token: str) -> bo
 # -- rendering ----------------------------------------------------------------------------
 
 def unsubscribe_url(kind: str, row_id: int, salt: str, lang: str) -> str:
-    return external_url("public.unsubscribe", lang=lang, kind=kind, row_id=row_id,
-                        token=unsubscribe_token(kind, row_id, salt))
+    return unsubscribe_page_url(kind, row_id, unsubscribe_token(kind, row_id, salt), lang)
 
 
 def render_mail(template: str, to: str, lang: str, subject: object, unsubscribe: str = "",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Callable
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -22,7 +23,6 @@ from knowledgebase.extensions import db
 from knowledgebase.services import alerts, confirmations, outbox, provenance
 from knowledgebase.services.accounts import can
 from knowledgebase.services.entries import county_clause
-from knowledgebase.urls import external_url
 
 
 @dataclass
@@ -103,7 +103,16 @@ def digest_for(counties: list[str], today: date, since: date, limit: int = 30) -
     return Digest(rows, list(db.session.scalars(stale_query.limit(limit))), stale_total, waiting, bounces)
 
 
-def prepare_digests(today: date, interval_days: int) -> list[outbox.Outgoing]:
+@dataclass(frozen=True)
+class AdviserLinks:
+    """Where a digest sends an adviser: made by the caller, which knows the editorial routes."""
+
+    upkeep: str
+    entry: Callable[[m.Entry], str]
+    suggestion: Callable[[m.Suggestion], str]
+
+
+def prepare_digests(today: date, interval_days: int, links: AdviserLinks) -> list[outbox.Outgoing]:
     """A digest for every adviser who chose counties and has not had one within the interval."""
     since = today - timedelta(days=interval_days)
     choices = [row for row in db.session.scalars(select(m.AdviserDigest)) if row.counties
@@ -120,23 +129,23 @@ def prepare_digests(today: date, interval_days: int) -> list[outbox.Outgoing]:
         mail = outbox.render_mail(
             "digest", choice.user.email, lang, _l("What needs checking in your counties"),
             unsubscribe=outbox.unsubscribe_url("digest", choice.user_id, choice.salt, lang),
-            digest=digest, today=today, admin_url=external_url("admin.upkeep"),
-            entry_admin_url=lambda entry: external_url("admin.entry_detail", entry_id=entry.id),
-            suggestion_url=lambda s: external_url("admin.suggestion_detail", suggestion_id=s.id))
+            digest=digest, today=today, admin_url=links.upkeep, entry_admin_url=links.entry,
+            suggestion_url=links.suggestion)
         outgoing.append(outbox.Outgoing(mail, "digest", user_id=choice.user_id))
     return outgoing
 
 
 # -- one run ------------------------------------------------------------------------------
 
-def plan(today: date, now: datetime, limit: int | None = None) -> Plan:
-    """Prepare a run: new confirmation links are flushed (a dry run rolls them back)."""
+def plan(today: date, now: datetime, links: AdviserLinks, limit: int | None = None) -> Plan:
+    """Prepare a run: new confirmation links are flushed (a dry run rolls them back);
+    ``links`` are the editorial area's, for the advisers' digests."""
     config = current_app.config
     limit = int(config["REMINDERS_MAX_PER_RUN"] if limit is None else limit)
     due = due_enterprises(today, int(config["REMINDER_LEAD_DAYS"]), int(config["REMINDER_INTERVAL_DAYS"]))
     prepared = confirmations.prepare_requests(due[:limit], now)
     result = Plan(requests=prepared.outgoing, skipped=prepared.skipped, deferred=max(0, len(due) - limit))
-    result.digests = prepare_digests(today, int(config["DIGEST_INTERVAL_DAYS"]))
+    result.digests = prepare_digests(today, int(config["DIGEST_INTERVAL_DAYS"]), links)
     result.alerts = alerts.catch_up(now)
     return result
 

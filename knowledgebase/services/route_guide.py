@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
+from knowledgebase.procurement_codes import CpvCode
 from knowledgebase.services import buyers
 
 LIMIT_KEYS: dict[str, object] = {
@@ -153,14 +154,14 @@ class ServiceInfo:
     label: str
     label_lang: str
     categories: list[m.ServiceCategory]
-    codes: list[buyers.CpvCode]
+    codes: list[CpvCode]
     bilaga2: bool | None
     reservable: bool
     works: bool
     routes: set[str]
 
     @property
-    def partly_bilaga2(self) -> list[buyers.CpvCode]:
+    def partly_bilaga2(self) -> list[CpvCode]:
         """A category's bilaga 2 codes when not all of its codes are (the stricter limits apply)."""
         return [] if self.bilaga2 else [c for c in self.codes if c.bilaga2]
 
