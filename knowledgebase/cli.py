@@ -57,7 +57,7 @@ def import_command(path: str, dry_run: bool) -> None:
 @click.argument("directory", type=click.Path(file_okay=False))
 def export_command(directory: str) -> None:
     """Write every entry and the taxonomy to DIRECTORY in the seed format."""
-    from knowledgebase.services.imports import export_to
+    from knowledgebase.services.exports import export_to
 
     counts = export_to(Path(directory))
     for key, count in counts.items():

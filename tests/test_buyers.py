@@ -18,7 +18,8 @@ from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
 from knowledgebase.services import buyers
 from knowledgebase.services.entries import BadFilter
-from knowledgebase.services.imports import ImportFailed, export_to, import_path
+from knowledgebase.services.exports import export_to
+from knowledgebase.services.imports import ImportFailed, import_path
 from knowledgebase.services.serialization import FieldError, Vocabulary, clean_entry_data, entry_to_data
 from tests.conftest import close_app
 from tests.curation_support import add_entry, add_user, csrf_token, login, make_curation_app

@@ -18,7 +18,8 @@ from knowledgebase.content_types import BY_KEY, Field
 from knowledgebase.extensions import db
 from knowledgebase.field_kinds import INT, KINDS, FieldError, FieldKind, is_registered, register, unregister
 from knowledgebase.services import revisions
-from knowledgebase.services.imports import ImportFailed, export_to, import_path
+from knowledgebase.services.exports import export_to
+from knowledgebase.services.imports import ImportFailed, import_path
 from tests.curation_support import app_fixture, edit_payload, logged_in_client
 
 capp = app_fixture()

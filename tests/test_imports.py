@@ -11,7 +11,8 @@ from knowledgebase import models as m
 from knowledgebase import search
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
-from knowledgebase.services.imports import ImportFailed, export_to, import_path
+from knowledgebase.services.exports import export_to
+from knowledgebase.services.imports import ImportFailed, import_path
 from knowledgebase.services.serialization import (
     TaxonomyRows,
     Vocabulary,

@@ -22,7 +22,8 @@ from knowledgebase.admin.forms import ImportForm
 from knowledgebase.extensions import db
 from knowledgebase.services import audit
 from knowledgebase.services.duplicates import import_duplicate_warnings
-from knowledgebase.services.imports import ImportFailed, ImportReport, export_to, import_path
+from knowledgebase.services.exports import export_to
+from knowledgebase.services.imports import ImportFailed, ImportReport, import_path
 from knowledgebase.services.revisions import ensure_baselines, record_import
 
 

@@ -13,7 +13,7 @@ from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.models import entries as tables
 from knowledgebase.models.entries import translated_text
-from knowledgebase.search import evaluate
+from knowledgebase.search import evaluate, selection
 from knowledgebase.search.engine import State
 from knowledgebase.search.facets import FACETS, term
 from knowledgebase.search.query import Builder, tokenize
@@ -78,10 +78,10 @@ def _run(search: SearchService, state: State, request: SearchRequest, result: Se
             match |= evaluator.match(group_nodes)
         if match:
             messages.append(_("No entry matches all the words; showing entries that match some of them."))
-    selected = evaluate.filter_bits(state, {k: v for k, v in request.filters.items() if k != "fresh"}, term)
+    selected = selection.filter_bits(state, {k: v for k, v in request.filters.items() if k != "fresh"}, term)
     if request.filters.get("fresh"):
-        selected["fresh"] = evaluate.entry_bits(state, freshness.fresh_entry_ids())
-    result.facets = evaluate.facet_counts(state, match, selected, FACETS, request.filters, term)
+        selected["fresh"] = selection.entry_bits(state, freshness.fresh_entry_ids())
+    result.facets = selection.facet_counts(state, match, selected, FACETS, request.filters, term)
     for bits in selected.values():
         match &= bits
     result.total = match.bit_count()
@@ -96,7 +96,7 @@ def _run(search: SearchService, state: State, request: SearchRequest, result: Se
         docnums = list(scores)
     else:
         scores = {}
-        docnums = evaluate.ordered(state, match, request.sort if request.sort != "relevance" else "title",
+        docnums = selection.ordered(state, match, request.sort if request.sort != "relevance" else "title",
                                    request.locale, end)
     page = docnums[(request.page - 1) * request.per_page:end]
     result.hits = _hits(state, page, scores, builder.highlight, request.locale)
