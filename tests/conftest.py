@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from knowledgebase import create_app
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
+from knowledgebase.search import EXTENSION as SEARCH_EXTENSION
 from knowledgebase.services.imports import import_path
 from knowledgebase.services.serialization import Vocabulary, apply_entry_data, apply_entry_links, clean_entry_data
 
@@ -81,10 +82,14 @@ def make_app(tmp_path: Path, **config: Any):
 
 
 def close_app(app) -> None:
-    """Close the app's database connections (PostgreSQL warns about connections left open)."""
+    """Close the app's database connections (PostgreSQL warns about connections left open)
+    and its search index's files (else closed only when the app is garbage-collected)."""
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    service = app.extensions.get(SEARCH_EXTENSION)
+    if service is not None:
+        service.close()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from itertools import chain, compress, repeat
 from operator import and_, not_, or_, sub
 
-from knowledgebase.search import schema
+from knowledgebase.search import store
 from knowledgebase.search.engine import State, bits_from_docs, docs_from_bits
 from knowledgebase.search.query import EXACT_BONUS, Node, Source
 
@@ -151,7 +151,7 @@ class Evaluator:
                 if source.rarity_of:
                     df = max(df, state.doc_frequency(source.field, source.rarity_of))
                 weight = source.weight * math.log(1 + (total - df + 0.5) / (df + 0.5))
-            text = source.field in schema.TEXT_FIELDS
+            text = source.field in store.TEXT_FIELDS
             avg = state.avg_length(source.field) if text else 1.0
             parts, bound = [], 0.0
             for seg, offset in state.segments:

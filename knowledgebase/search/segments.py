@@ -16,7 +16,7 @@ from itertools import accumulate, compress, repeat
 from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.support.charset import accent_map
 
-from knowledgebase.search import schema
+from knowledgebase.search import store
 
 _NONZERO = re.compile(rb"[^\x00]")
 _ONE = ord("1")
@@ -101,11 +101,11 @@ class Segment:
         self.count = segment.doc_count_all()
         self.lock = threading.RLock()
         self.refs = 0
-        self.eids = schema.raw_column(self.reader, "eid", "I", self.count)
+        self.eids = store.raw_column(self.reader, "eid", "I", self.count)
         self.max_eid = max(self.eids, default=0)
-        self.updated = schema.raw_column(self.reader, "updated", "I", self.count)
-        self.lengths = {name: schema.raw_column(self.reader, f"len_{name}", "H", self.count)
-                        for name in schema.TEXT_FIELDS}
+        self.updated = store.raw_column(self.reader, "updated", "I", self.count)
+        self.lengths = {name: store.raw_column(self.reader, f"len_{name}", "H", self.count)
+                        for name in store.TEXT_FIELDS}
         self.min_lengths = {name: min(lengths, default=0) for name, lengths in self.lengths.items()}
         self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._cached = 0
@@ -200,7 +200,7 @@ class Segment:
         with self.lock:
             if self._lexicon is None:
                 df: dict[str, int] = {}
-                for fieldname in schema.TEXT_FIELDS:
+                for fieldname in store.TEXT_FIELDS:
                     for btext, info in self.reader.iter_field(fieldname):
                         text = btext.decode()
                         df[text] = df.get(text, 0) + info.doc_frequency()

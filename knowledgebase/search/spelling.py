@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from knowledgebase.search import schema
+from knowledgebase.search import store
 from knowledgebase.search.analysis import en_term, sv_term
 from knowledgebase.search.engine import State
 from knowledgebase.search.query import tokenize
@@ -33,7 +33,7 @@ def _known(state: State, word: str) -> bool:
     english = en_term(word)
     if not stem or not english:
         return True
-    for fieldname in (*schema.TEXT_FIELDS, "places"):
+    for fieldname in (*store.TEXT_FIELDS, "places"):
         if state.doc_frequency(fieldname, stem) or state.doc_frequency(fieldname, english):
             return True
     return False
@@ -49,7 +49,7 @@ def correct(state: State, word: str) -> str | None:
     for seg, _ in state.segments:
         lexicon = seg.lexicon()
         with seg.lock:
-            candidates = {t for f in schema.TEXT_FIELDS for t in seg.reader.terms_within(f, stem, maxdist, prefix=1)}
+            candidates = {t for f in store.TEXT_FIELDS for t in seg.reader.terms_within(f, stem, maxdist, prefix=1)}
         for term in candidates:
             rank = (distance(stem, term), -lexicon.df.get(term, 0), term)
             if best is None or rank < best:

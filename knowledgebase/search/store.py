@@ -1,4 +1,4 @@
-"""The index on disk: opening, creating and writing documents (the schema is in ``schema``).
+"""The index on disk: schema, opening, and writing documents.
 
 Text is analysed by ``analysis`` before it reaches Whoosh and goes in as ready terms and
 positions, so Whoosh runs no analyzer chain. Writers collect postings in ``_FastPool``
@@ -10,22 +10,27 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sys
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 from pathlib import Path
 
-from whoosh import index, writing
+from whoosh import columns, fields, formats, index, writing
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError  # noqa: F401 - re-exported for the service
 
 from knowledgebase import bulk
+from knowledgebase.search.analysis import FieldTerms, sv_term, title_sort_key, words
 from knowledgebase.search.documents import IndexDoc
-from knowledgebase.search.schema import SCHEMA_VERSION, SINGLE_POSITION_VALUES, VERSION_FILE, fields_for, make_schema
 
 log = logging.getLogger(__name__)
 
+# Bump when the schema or the analysis changes: a different version means "rebuild".
+SCHEMA_VERSION = "kb-search-6"
+VERSION_FILE = "KB_SCHEMA_VERSION"
+TEXT_FIELDS = ("title", "summary", "body")
 # Bulk writes commit every this many documents, which bounds the writer's memory.
 COMMIT_EVERY = 25_000
 # Added documents from which a write is split over processes (see ``write``): below this,
@@ -34,6 +39,101 @@ PARALLEL_MIN = 2_000
 # Postings per block: larger blocks mean fewer (unpickled) blocks per posting list. Blocks
 # are not compressed: reading them back is the hot path of every search.
 BLOCK = 256
+
+
+class TermPositions(formats.Positions):
+    """Positions format fed with {term: [positions]} (wrapped in a 1-tuple); positions are
+    stored as unsigned shorts, far cheaper than Whoosh's pickled lists."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        fb = self.field_boost
+        for term, positions in value[0].items():
+            yield term, len(positions), len(positions) * fb, array("H", positions).tobytes()
+
+    def encode(self, poslist):
+        return array("H", poslist).tobytes()
+
+    def decode_positions(self, valuestring):
+        return decode_positions(valuestring)
+
+    def decode_frequency(self, valuestring):
+        return len(valuestring) // 2
+
+    def decode_weight(self, valuestring):
+        return self.field_boost * len(valuestring) // 2
+
+
+class TermSet(formats.Existence):
+    """Existence format fed with a ready term or list of terms."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        fb = self.field_boost
+        terms = [value] if isinstance(value, str) else set(value)
+        return ((term, 1, fb, b"") for term in terms)
+
+
+class ReadyField(fields.FieldType):
+    """An indexed field whose values are already analysed (see the formats above)."""
+
+    def __init__(self, format_: formats.Format, unique: bool = False):
+        self.format = format_
+        self.analyzer = None
+        self.scorable = False
+        self.stored = False
+        self.unique = unique
+        self.vector = None
+
+
+_SINGLE = [array("H", [p]).tobytes() for p in range(65_536)]
+
+
+def decode_positions(valuestring: bytes) -> array:
+    positions = array("H")
+    positions.frombytes(valuestring)
+    return positions
+
+
+def make_schema() -> fields.Schema:
+    return fields.Schema(
+        id=ReadyField(TermSet(), unique=True),
+        eid=fields.COLUMN(columns.NumericColumn("I")),
+        updated=fields.COLUMN(columns.NumericColumn("I")),
+        len_title=fields.COLUMN(columns.NumericColumn("H")),
+        len_summary=fields.COLUMN(columns.NumericColumn("H")),
+        len_body=fields.COLUMN(columns.NumericColumn("H")),
+        tkey_sv=fields.COLUMN(columns.VarBytesColumn()),
+        tkey_en=fields.COLUMN(columns.VarBytesColumn()),
+        stamp=fields.STORED(),
+        title=ReadyField(TermPositions()),
+        summary=ReadyField(TermPositions()),
+        body=ReadyField(TermPositions()),
+        places=ReadyField(TermSet()),
+        exact=ReadyField(TermSet()),
+        facet=ReadyField(TermSet()),
+    )
+
+
+def fields_for(doc: IndexDoc) -> tuple[dict, dict[str, dict[str, list[int]]], dict[str, list[str]]]:
+    """One document as (fields Whoosh stores itself, positions per term of the text
+    fields, terms of the keyword fields). Postings go straight into ``_FastPool``."""
+    plain: dict = {"id": str(doc.entry_id), "eid": doc.entry_id, "updated": max(doc.updated, 0),
+                   "stamp": doc.stamp(), "tkey_sv": title_sort_key(doc.title_sv).encode(),
+                   "tkey_en": title_sort_key(doc.title_en or doc.title_sv).encode()}
+    positions: dict[str, dict[str, list[int]]] = {}
+    exact: set[str] = set()
+    for name in TEXT_FIELDS:
+        terms = FieldTerms()
+        terms.add_all(getattr(doc, name))
+        positions[name] = terms.positions
+        plain[f"len_{name}"] = min(terms.length, 65_535)
+        if name != "body":  # the exact-spelling bonus counts in titles and summaries
+            exact |= terms.exact
+    keywords = {
+        "exact": sorted(exact),
+        "places": sorted({t for name in doc.places for t in (sv_term(w)[0] for w in words(name)) if t}),
+        "facet": doc.facets,
+    }
+    return plain, positions, keywords
 
 
 class _FastPool:
@@ -69,7 +169,7 @@ class _FastPool:
         lists[2].append(self._values.setdefault(value, value) if value is not None else b"")
 
     def add_positions(self, fieldname: str, docnum: int, positions: dict[str, list[int]]) -> None:
-        terms, single = self._terms(fieldname), SINGLE_POSITION_VALUES
+        terms, single = self._terms(fieldname), _SINGLE
         for term, where in positions.items():
             lists = terms.get(term)
             if lists is None:
@@ -343,3 +443,20 @@ def _fork_segment(ix: index.Index, load: Callable[[list[int]], Iterable[IndexDoc
 
 def disk_size(path: str | Path) -> int:
     return sum(f.stat().st_size for f in Path(path).iterdir() if f.is_file())
+
+
+def raw_column(reader, fieldname: str, typecode: str, count: int) -> array:
+    """A numeric column of one segment as an array, read in one piece where possible."""
+    column = reader.column_reader(fieldname, translate=False)
+    try:
+        raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)  # noqa: SLF001
+        values = array(typecode)
+        values.frombytes(bytes(raw))
+        if sys.byteorder == "little":
+            values.byteswap()
+    except AttributeError:  # another column implementation: read value by value
+        values = array(typecode, (column[i] for i in range(min(count, len(column)))))
+    if len(values) < count:
+        values.extend([0] * (count - len(values)))
+    return values
+
