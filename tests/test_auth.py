@@ -9,16 +9,12 @@ import pytest
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.services import accounts
-from tests.conftest import close_app
+from tests.conftest import close_app, make_curation_app
 from tests.curation_support import (
     PASSWORD,
     add_user,
-    app_fixture,
     login,
-    make_curation_app,
 )
-
-capp = app_fixture()
 
 
 def _events(app, action: str) -> list[m.AuditEvent]:

@@ -12,9 +12,7 @@ from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.services import provenance
 from knowledgebase.services.provenance import months_before
-from tests.curation_support import accessibility_problems, app_fixture, csrf_token, logged_in_client
-
-capp = app_fixture()
+from tests.curation_support import accessibility_problems, csrf_token, logged_in_client
 
 TODAY = date.today()
 

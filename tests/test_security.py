@@ -14,23 +14,19 @@ from knowledgebase.extensions import db
 from knowledgebase.services import suggestions
 from knowledgebase.services.revisions import record_revision
 from knowledgebase.templating import render_markdown
-from tests.conftest import ROOT, close_app, make_app
+from tests.conftest import ROOT, close_app, make_app, make_curation_app
 from tests.curation_support import (
     PASSWORD,
     STATE_CHANGING,
     add_entry,
     add_user,
-    app_fixture,
     csrf_token,
     edit_payload,
     entry_state,
     inert_problems,
     logged_in_client,
     login,
-    make_curation_app,
 )
-
-capp = app_fixture()
 
 # -- headers and caching ------------------------------------------------------------------
 
