@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 import pytest
 from aiosmtpd.controller import Controller
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -147,6 +148,31 @@ def copy_starting_database(kind: str, data_dir: Path) -> str:
     return ""
 
 
+class SharedTemplateCode(BytecodeCache):
+    """Compiled templates kept for every app of the session: each app has its own Jinja
+    environment and would compile every template again. Jinja compares each template's
+    source checksum with the stored one, so an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_template_code = SharedTemplateCode()
+
+
+def _test_app(config: dict[str, Any]):
+    app = create_app({**TEST_CONFIG, **config})
+    app.jinja_env.bytecode_cache = _template_code
+    return app
+
+
 def make_app(path: Path, *, taxonomy: bool = False, fresh: bool = False, **config: Any):
     """An app with its own database and search index under ``path``.
 
@@ -161,9 +187,9 @@ def make_app(path: Path, *, taxonomy: bool = False, fresh: bool = False, **confi
             raise ValueError("a fresh app starts without the taxonomy: load it in the test")
         url = config.pop("DATABASE_URL", None)
         url = fresh_database_url() if url is None else url
-        return create_app({**TEST_CONFIG, "DATABASE_URL": url, "DATA_DIR": str(data_dir), **config})
+        return _test_app({"DATABASE_URL": url, "DATA_DIR": str(data_dir), **config})
     url = copy_starting_database(TAXONOMY if taxonomy else SCHEMA, data_dir)
-    return create_app({**TEST_CONFIG, "DATABASE_URL": url, "DATA_DIR": str(data_dir), "AUTO_MIGRATE": False, **config})
+    return _test_app({"DATABASE_URL": url, "DATA_DIR": str(data_dir), "AUTO_MIGRATE": False, **config})
 
 
 def make_curation_app(path: Path, **config: Any):
