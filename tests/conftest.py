@@ -31,6 +31,7 @@ from sqlalchemy.exc import DBAPIError
 from knowledgebase import create_app
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
+from knowledgebase.services import accounts
 from knowledgebase.search.service import EXTENSION as SEARCH_EXTENSION
 from knowledgebase.services.imports import import_path
 from knowledgebase.services.serialization import Vocabulary, apply_entry_data, apply_entry_links, clean_entry_data
@@ -78,6 +79,24 @@ def drop_test_databases():
             except DBAPIError:
                 pass
     admin.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheaper_password_hashes():
+    """Hash passwords with scrypt at 1/32 of the shipped cost (N=2**10 instead of Werkzeug's
+    2**15): still scrypt through the same code, but a login in a test takes milliseconds, not
+    a tenth of a second (hundreds of tests log in). The stored hash names its parameters, so
+    checking a password is as cheap; test_auth checks the shipped method."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(accounts, "HASH_METHOD", TEST_HASH_METHOD)
+    accounts._dummy_hash.cache_clear()
+    yield
+    patch.undo()
+    accounts._dummy_hash.cache_clear()
+
+
+TEST_HASH_METHOD = "scrypt:1024:8:1"
+SHIPPED_HASH_METHOD = accounts.HASH_METHOD
 
 
 # -- apps: copies of a database migrated once per session ---------------------------------
