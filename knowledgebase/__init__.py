@@ -38,6 +38,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+COMPLETE = "knowledgebase.complete"
+
+
 def complete(app: Flask) -> None:
     """Register the routes and prepare the data, once: what serving a request needs."""
     if app.extensions.get(COMPLETE):
@@ -45,9 +48,6 @@ def complete(app: Flask) -> None:
     app.extensions[COMPLETE] = True
     register_blueprints(app)
     prepare_data(app)
-
-
-COMPLETE = "knowledgebase.complete"
 
 
 def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
