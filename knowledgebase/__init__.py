@@ -14,7 +14,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Create the app: defaults, then ``KB_*`` environment variables, then ``config``."""
+    """Create the app: defaults, then ``KB_*`` environment variables, then ``config``.
+
+    When the ``flask`` command line loads the app to find or list its own commands (``flask
+    --app app users list``, ``--help``), the routes and the data are left to the commands that
+    need them (``knowledgebase.cli``), so that the others start at once; ``flask run``, ``flask
+    shell``, ``python app.py`` and a WSGI server get the whole app here."""
+    from knowledgebase import cli
+
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -25,12 +32,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_security(app)
     register_input_rules(app)
-    register_blueprints(app)
     register_error_handlers(app)
     register_templating(app)
     register_commands(app)
-    prepare_data(app)
+    if not cli.loading_for_an_app_command():
+        complete(app)
     return app
+
+
+COMPLETE = "knowledgebase.complete"
+
+
+def complete(app: Flask) -> None:
+    """Register the routes and prepare the data, once: what serving a request needs."""
+    if app.extensions.get(COMPLETE):
+        return
+    app.extensions[COMPLETE] = True
+    register_blueprints(app)
+    prepare_data(app)
 
 
 def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
@@ -133,8 +152,7 @@ def prepare_data(app: Flask) -> None:
     from knowledgebase import database, search
 
     with app.app_context():
-        if app.config["AUTO_MIGRATE"]:
-            database.upgrade()
+        database.upgrade_if_allowed()
         if app.config["AUTO_SEED"]:
             database.seed_if_empty()
     search.init_app(app)

@@ -1,16 +1,69 @@
-"""Command-line commands: ``flask --app app seed | import | export | search ...``."""
+"""Command-line commands: ``flask --app app seed | import | export | search ...``.
+
+Loaded by the ``flask`` command line for one of these commands (or ``--help``), the app starts
+without its routes and data (``create_app``); each command says what it needs, so that ``users
+list`` starts at once while ``seed`` or ``search check`` get migrations, seeding and the index:
+
+- ``@needs_app``: the whole app, as for serving a request: routes (links and templates in
+  mails), migrations applied, an empty database seeded, the search index open and in step;
+- ``@needs_schema``: only the tables, at the newest migration (applied if the database lacks
+  it, e.g. on a first run);
+- ``@needs_nothing``: neither (the interface catalogs)."""
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from flask_babel import gettext as _
 
 from knowledgebase.extensions import db
+
+NEEDS = ("app", "schema", "nothing")
+
+
+def loading_for_an_app_command() -> bool:
+    """Whether the ``flask`` command line is loading the app to find or list its own commands
+    (``flask --app app users list``, ``flask --app app --help``). ``flask run`` and ``flask
+    shell`` load it inside their own command, and get the whole app."""
+    context = click.get_current_context(silent=True)
+    return context is not None and isinstance(context.command, FlaskGroup)
+
+
+def _needing(what: str, prepare: Callable[[Flask], None] | None) -> Callable[[Callable], Callable]:
+    def decorator(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if prepare is not None:
+                prepare(current_app._get_current_object())  # type: ignore[attr-defined]
+            return function(*args, **kwargs)
+
+        run.needs = what  # type: ignore[attr-defined]
+        return run
+    return decorator
+
+
+def _complete(app: Flask) -> None:
+    from knowledgebase import complete
+
+    complete(app)
+
+
+def _schema(app: Flask) -> None:
+    from knowledgebase import database
+
+    with app.app_context():
+        database.upgrade_if_allowed()
+
+
+needs_app = _needing("app", _complete)
+needs_schema = _needing("schema", _schema)
+needs_nothing = _needing("nothing", None)
 
 
 def _import(path: str, dry_run: bool = False) -> None:
@@ -38,6 +91,7 @@ def _import(path: str, dry_run: bool = False) -> None:
 
 @click.command("seed")
 @with_appcontext
+@needs_app
 def seed_command() -> None:
     """Load the starting content in seed_data/ (safe to run again: updates by slug)."""
     _import(current_app.config["SEED_DIR"])
@@ -47,6 +101,7 @@ def seed_command() -> None:
 @with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=True, file_okay=True))
 @click.option("--dry-run", is_flag=True, help="Check and report, but save nothing.")
+@needs_app
 def import_command(path: str, dry_run: bool) -> None:
     """Import a seed-format file or folder, all or nothing."""
     _import(path, dry_run)
@@ -55,6 +110,7 @@ def import_command(path: str, dry_run: bool) -> None:
 @click.command("export")
 @with_appcontext
 @click.argument("directory", type=click.Path(file_okay=False))
+@needs_app
 def export_command(directory: str) -> None:
     """Write every entry and the taxonomy to DIRECTORY in the seed format."""
     from knowledgebase.services.exports import export_to
@@ -68,6 +124,7 @@ search_group = AppGroup("search", help="Maintain the search index.")
 
 
 @search_group.command("rebuild")
+@needs_app
 def search_rebuild() -> None:
     """Build the search index again from the database."""
     from knowledgebase import search
@@ -78,6 +135,7 @@ def search_rebuild() -> None:
 
 
 @search_group.command("check")
+@needs_app
 def search_check() -> None:
     """Compare the index with the database; exit 1 on drift."""
     from knowledgebase import search
@@ -97,6 +155,7 @@ translations_group = AppGroup("translations", help="Maintain the interface catal
 
 
 @translations_group.command("update")
+@needs_nothing
 def translations_update() -> None:
     """Extract messages and merge them into the sv and en catalogs; list what is missing."""
     from knowledgebase import PROJECT_ROOT
@@ -109,6 +168,7 @@ def translations_update() -> None:
 
 
 @translations_group.command("compile")
+@needs_nothing
 def translations_compile() -> None:
     """Compile the catalogs (the app also does this when it starts)."""
     from knowledgebase import PROJECT_ROOT

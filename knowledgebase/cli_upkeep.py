@@ -8,6 +8,7 @@ from datetime import date
 import click
 from flask.cli import AppGroup
 
+from knowledgebase.cli import needs_app
 from knowledgebase.extensions import db
 from knowledgebase.models.base import now_utc
 
@@ -20,6 +21,7 @@ links_group = AppGroup("links", help="Check the external links of published entr
 @click.option("--dry-run", is_flag=True, help="Send nothing; print what would be sent.")
 @click.option("--limit", type=click.IntRange(min=0), default=None,
               help="At most this many enterprise reminders (default: KB_REMINDERS_MAX_PER_RUN).")
+@needs_app
 def reminders_send(dry_run: bool, limit: int | None) -> None:
     """Send today's reminders, digests and alerts; running again the same day sends nothing new."""
     from knowledgebase.admin.links import adviser_links
@@ -58,6 +60,7 @@ def _report_plan(plan) -> None:
 
 
 @links_group.command("check")
+@needs_app
 def links_check() -> None:
     """Check every external URL in published entries and store the results for advisers."""
     from knowledgebase.services.linkcheck_store import check_published_links

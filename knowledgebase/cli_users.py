@@ -7,6 +7,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from knowledgebase.cli import needs_schema
 from knowledgebase.extensions import db
 from knowledgebase.models.accounts import ROLES
 from knowledgebase.services import accounts
@@ -33,6 +34,7 @@ def _user(email: str):
 @click.option("--role", type=click.Choice(ROLES), required=True, help="admin, adviser or contributor.")
 @click.option("--name", default="", help="The person's name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
+@needs_schema
 def create(email: str, role: str, name: str, password_stdin: bool) -> None:
     """Create an account; the password is asked for (twice), or read from standard input."""
     if password_stdin:
@@ -48,6 +50,7 @@ def create(email: str, role: str, name: str, password_stdin: bool) -> None:
 
 
 @users_group.command("list")
+@needs_schema
 def list_users() -> None:
     """Every account: e-mail, role, active or disabled, last login."""
     for user in accounts.all_users():
@@ -58,6 +61,7 @@ def list_users() -> None:
 
 @users_group.command("disable")
 @click.argument("email")
+@needs_schema
 def disable(email: str) -> None:
     """Disable an account; its sessions end at once."""
     user = _user(email)
@@ -72,6 +76,7 @@ def disable(email: str) -> None:
 @users_group.command("set-role")
 @click.argument("email")
 @click.argument("role", type=click.Choice(ROLES))
+@needs_schema
 def set_role(email: str, role: str) -> None:
     """Give an account another role (recorded in the audit log)."""
     user = _user(email)

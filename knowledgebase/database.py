@@ -38,6 +38,12 @@ def upgrade() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
+def upgrade_if_allowed() -> None:
+    """Apply the migrations the database lacks, unless ``KB_AUTO_MIGRATE`` is off."""
+    if current_app.config["AUTO_MIGRATE"]:
+        upgrade()
+
+
 def seed_if_empty() -> bool:
     """Load seed_data/ into an empty database; True if it did."""
     from knowledgebase.services.imports import database_is_empty, import_path

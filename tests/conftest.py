@@ -1,14 +1,19 @@
-"""Shared fixtures: an app with a real SQLite database and search index in a temporary folder."""
+"""Shared fixtures: apps with a real database (SQLite, or PostgreSQL with
+``KB_TEST_DATABASE_URL``) and search index in a temporary folder, a real SMTP server and
+real web pages on loopback."""
 
 from __future__ import annotations
 
 import http.server
 import itertools
 import os
+import shutil
 import socket
+import tempfile
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -18,6 +23,7 @@ from typing import Any, Callable
 
 import pytest
 from aiosmtpd.controller import Controller
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -25,7 +31,8 @@ from sqlalchemy.exc import DBAPIError
 from knowledgebase import create_app
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
-from knowledgebase.search import EXTENSION as SEARCH_EXTENSION
+from knowledgebase.search.service import EXTENSION as SEARCH_EXTENSION
+from knowledgebase.services import accounts
 from knowledgebase.services.imports import import_path
 from knowledgebase.services.serialization import Vocabulary, apply_entry_data, apply_entry_links, clean_entry_data
 
@@ -36,14 +43,18 @@ SEED_DIR = ROOT / "seed_data"
 def fresh_database_url() -> str:
     """A new empty database for one app: SQLite in the app's data folder by default, or a new
     PostgreSQL database on the server named by ``KB_TEST_DATABASE_URL``."""
-    base = os.environ.get("KB_TEST_DATABASE_URL")
-    if not base:
-        return ""
-    url = make_url(base)
+    return _new_postgresql_database() if os.environ.get("KB_TEST_DATABASE_URL") else ""
+
+
+def _new_postgresql_database(template: str = "") -> str:
+    """Create a database on the ``KB_TEST_DATABASE_URL`` server (a copy of ``template`` if
+    given, which no one may be connected to) and return its URL."""
+    url = make_url(os.environ["KB_TEST_DATABASE_URL"])
     name = f"kbtest_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{make_url(template).database}"' if template else ""
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     admin.dispose()
     _created_databases.append(name)
     return url.set(database=name).render_as_string(hide_password=False)
@@ -70,15 +81,139 @@ def drop_test_databases():
     admin.dispose()
 
 
-def make_app(tmp_path: Path, **config: Any):
-    return create_app({
-        "TESTING": True,
-        "DATABASE_URL": fresh_database_url(),
-        "DATA_DIR": str(tmp_path / "data"),
-        "AUTO_SEED": False,
-        "SECRET_KEY": "test-secret-key-for-tests-only",
-        **config,
-    })
+@pytest.fixture(scope="session", autouse=True)
+def cheaper_password_hashes():
+    """Hash passwords with scrypt at 1/32 of the shipped cost (N=2**10 instead of Werkzeug's
+    2**15): still scrypt through the same code, but a login in a test takes milliseconds, not
+    a tenth of a second (hundreds of tests log in). The stored hash names its parameters, so
+    checking a password is as cheap; test_auth checks the shipped method."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(accounts, "HASH_METHOD", TEST_HASH_METHOD)
+    accounts._dummy_hash.cache_clear()
+    yield
+    patch.undo()
+    accounts._dummy_hash.cache_clear()
+
+
+TEST_HASH_METHOD = "scrypt:1024:8:1"
+SHIPPED_HASH_METHOD = accounts.HASH_METHOD
+
+
+# -- apps: copies of a database migrated once per session ---------------------------------
+#
+# Running every migration and loading the taxonomy takes one to two seconds; a copy of a
+# database that has been through it takes milliseconds. So each kind of starting database is
+# made once per session by a real first start (migrations, the search index) and copied for
+# every app that wants it: a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL.
+# An app that must start for real (migrations, seeding, building the index on a first start)
+# asks for it with ``fresh=True``.
+
+SCHEMA, TAXONOMY = "schema", "taxonomy"
+SQLITE_FILE = "knowledgebase.sqlite"
+INDEX_DIR = "search-index"
+TEST_CONFIG = {"TESTING": True, "AUTO_SEED": False, "SECRET_KEY": "test-secret-key-for-tests-only"}
+
+
+@dataclass(frozen=True)
+class StartingDatabase:
+    """A database made by a first start, ready to be copied: its data folder (the search
+    index, and the SQLite file on SQLite) and its URL ("" for SQLite in the data folder)."""
+    data_dir: Path
+    url: str
+
+
+_starting: dict[str, StartingDatabase] = {}
+_starting_root: list[Path] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def starting_databases(tmp_path_factory):
+    """Where the session keeps its starting databases (made on first use)."""
+    _starting_root.append(tmp_path_factory.mktemp("starting"))
+    yield
+    _starting.clear()
+    _starting_root.clear()
+
+
+def starting_database(kind: str) -> StartingDatabase:
+    """The session's starting database of ``kind``: SCHEMA (migrated, empty) or TAXONOMY
+    (migrated, with the taxonomy loaded), made by a real first start on first use."""
+    if kind not in _starting:
+        root = _starting_root[0] if _starting_root else Path(tempfile.mkdtemp(prefix="kb-starting-"))
+        data_dir = root / kind / "data"
+        app = create_app({**TEST_CONFIG, "DATABASE_URL": fresh_database_url(), "DATA_DIR": str(data_dir)})
+        with app.app_context():
+            if kind == TAXONOMY:
+                import_path(SEED_DIR / "taxonomy")
+                db.session.commit()
+            if db.engine.dialect.name == "sqlite":  # everything into the one file to copy
+                db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        url = app.config["DATABASE_URL"]
+        close_app(app)
+        app.extensions[SEARCH_EXTENSION].close()
+        _starting[kind] = StartingDatabase(data_dir, url)
+    return _starting[kind]
+
+
+def copy_starting_database(kind: str, data_dir: Path) -> str:
+    """Copy the starting database of ``kind`` and its search index into ``data_dir``;
+    returns the copy's database URL ("" for SQLite in ``data_dir``)."""
+    start = starting_database(kind)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(start.data_dir / INDEX_DIR, data_dir / INDEX_DIR)
+    if start.url:
+        return _new_postgresql_database(template=start.url)
+    shutil.copyfile(start.data_dir / SQLITE_FILE, data_dir / SQLITE_FILE)
+    return ""
+
+
+class SharedTemplateCode(BytecodeCache):
+    """Compiled templates kept for every app of the session: each app has its own Jinja
+    environment and would compile every template again. Jinja compares each template's
+    source checksum with the stored one, so an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_template_code = SharedTemplateCode()
+
+
+def _test_app(config: dict[str, Any]):
+    app = create_app({**TEST_CONFIG, **config})
+    app.jinja_env.bytecode_cache = _template_code
+    return app
+
+
+def make_app(path: Path, *, taxonomy: bool = False, fresh: bool = False, **config: Any):
+    """An app with its own database and search index under ``path``.
+
+    By default the database is a copy of the session's migrated one (with the taxonomy
+    loaded if ``taxonomy``), and the app starts without migrating again. With ``fresh=True``,
+    or a config that names the database (``DATABASE_URL``, e.g. a second app on the same
+    database) or seeds it (``AUTO_SEED``), the app starts for real: migrations, seeding,
+    building the index."""
+    data_dir = path / "data"
+    if fresh or "DATABASE_URL" in config or config.get("AUTO_SEED"):
+        if taxonomy:
+            raise ValueError("a fresh app starts without the taxonomy: load it in the test")
+        url = config.pop("DATABASE_URL", None)
+        url = fresh_database_url() if url is None else url
+        return _test_app({"DATABASE_URL": url, "DATA_DIR": str(data_dir), **config})
+    url = copy_starting_database(TAXONOMY if taxonomy else SCHEMA, data_dir)
+    return _test_app({"DATABASE_URL": url, "DATA_DIR": str(data_dir), "AUTO_MIGRATE": False, **config})
+
+
+def make_curation_app(path: Path, **config: Any):
+    """An app with the taxonomy loaded; CSRF is off unless ``WTF_CSRF_ENABLED=True``."""
+    return make_app(path, taxonomy=True, **{"WTF_CSRF_ENABLED": False, **config})
 
 
 def close_app(app) -> None:
@@ -95,17 +230,32 @@ def close_app(app) -> None:
 @pytest.fixture
 def app(tmp_path):
     """An app with the taxonomy loaded and no entries."""
-    app = make_app(tmp_path)
-    with app.app_context():
-        import_path(SEED_DIR / "taxonomy")
-        db.session.commit()
+    app = make_app(tmp_path, taxonomy=True)
+    yield app
+    close_app(app)
+
+
+@pytest.fixture
+def capp(tmp_path):
+    """An app with the taxonomy loaded and no entries, CSRF off (for the curation tests,
+    which post forms directly)."""
+    app = make_curation_app(tmp_path)
+    yield app
+    close_app(app)
+
+
+@pytest.fixture
+def fresh_app(tmp_path):
+    """An app on a new empty database that it migrates itself on start, as on a first start."""
+    app = make_app(tmp_path, fresh=True)
     yield app
     close_app(app)
 
 
 @pytest.fixture
 def app_factory(tmp_path):
-    """Make further apps, each with its own empty database: ``app_factory("name", **config)``."""
+    """Make further apps, each with its own database (migrated, empty unless
+    ``taxonomy=True``): ``app_factory("name", **config)``."""
     made = []
 
     def factory(name: str, **config: Any):
@@ -119,7 +269,8 @@ def app_factory(tmp_path):
 
 @pytest.fixture(scope="session")
 def seeded_app(tmp_path_factory):
-    """An app with the whole seed loaded (shared by read-only tests: do not change it)."""
+    """An app with the whole seed loaded by a real first start (shared by read-only tests:
+    do not change it)."""
     app = make_app(tmp_path_factory.mktemp("seeded"), AUTO_SEED=True)
     yield app
     close_app(app)
@@ -265,10 +416,7 @@ def loopback_site():
 @pytest.fixture
 def mail_app(tmp_path, mailbox):
     """An app with the taxonomy loaded, CSRF off, that sends its mail to ``mailbox``."""
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=False, MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port,
-                   BASE_URL="https://kunskapsbank.example.org")
-    with app.app_context():
-        import_path(SEED_DIR / "taxonomy")
-        db.session.commit()
+    app = make_curation_app(tmp_path, MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port,
+                            BASE_URL="https://kunskapsbank.example.org")
     yield app
     close_app(app)

@@ -1,48 +1,25 @@
-"""Helpers for the curation tests (accounts, admin, workflow, security): apps with CSRF
-off unless asked, users, logging in, entries in any status, and an HTML checker for
-inert markup. Names, addresses and passwords here are fictional."""
+"""Helpers for the curation tests (accounts, admin, workflow, security): users, logging in,
+entries in any status, and an HTML checker for inert markup (the apps come from conftest:
+``capp``, ``make_curation_app``). Names, addresses and passwords here are fictional."""
 
 from __future__ import annotations
 
 import itertools
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from knowledgebase import models as m
 from knowledgebase.admin.entry_forms import form_values
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
 from knowledgebase.services import accounts
-from knowledgebase.services.imports import import_path
 from knowledgebase.services.revisions import current_data
-from tests.conftest import SEED_DIR, close_app, create_entry, make_app
+from tests.conftest import create_entry
 
 PASSWORD = "gröna äpplen under eken"
 ROLES = ("contributor", "adviser", "admin")
 _numbers = itertools.count(1)
-
-
-def make_curation_app(path: Path, **config: Any):
-    """An app with the taxonomy loaded; CSRF is off unless ``WTF_CSRF_ENABLED=True``."""
-    app = make_app(path, **{"WTF_CSRF_ENABLED": False, **config})
-    with app.app_context():
-        import_path(SEED_DIR / "taxonomy")
-        db.session.commit()
-    return app
-
-
-def app_fixture(name: str = "capp", **config: Any):
-    """A fixture (named ``name``) giving a fresh app per test: ``capp = app_fixture()``."""
-    @pytest.fixture(name=name)
-    def fixture(tmp_path):
-        app = make_curation_app(tmp_path, **config)
-        yield app
-        close_app(app)
-    return fixture
 
 
 def add_user(app, role: str, email: str | None = None, password: str = PASSWORD) -> str:

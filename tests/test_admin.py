@@ -16,22 +16,18 @@ from knowledgebase import models as m
 from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
 from knowledgebase.services import revisions, suggestions
-from tests.conftest import close_app
+from tests.conftest import close_app, make_curation_app
 from tests.upkeep_support import enterprise_changes
 from tests.curation_support import (
     PASSWORD,
     accessibility_problems,
     add_entry,
     add_user,
-    app_fixture,
     csrf_token,
     edit_payload,
     entry_state,
     logged_in_client,
-    make_curation_app,
 )
-
-capp = app_fixture()
 
 # -- the permission matrix ----------------------------------------------------------------
 

@@ -21,8 +21,8 @@ from knowledgebase.services.entries import BadFilter
 from knowledgebase.services.exports import export_to
 from knowledgebase.services.imports import ImportFailed, import_path
 from knowledgebase.services.serialization import FieldError, Vocabulary, clean_entry_data, entry_to_data
-from tests.conftest import close_app
-from tests.curation_support import add_entry, add_user, csrf_token, login, make_curation_app
+from tests.conftest import close_app, make_curation_app
+from tests.curation_support import add_entry, add_user, csrf_token, login
 
 TODAY = date(2026, 11, 29)
 # The fictional cooperative's declared share: recent, so that pages (which use the real date)

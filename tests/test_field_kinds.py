@@ -20,9 +20,8 @@ from knowledgebase.field_kinds import INT, KINDS, FieldError, FieldKind, is_regi
 from knowledgebase.services import revisions
 from knowledgebase.services.exports import export_to
 from knowledgebase.services.imports import ImportFailed, import_path
-from tests.curation_support import app_fixture, edit_payload, logged_in_client
+from tests.curation_support import edit_payload, logged_in_client
 
-capp = app_fixture()
 
 SLUG = "fiktiva-procentkooperativet"
 

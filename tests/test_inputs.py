@@ -19,9 +19,7 @@ from knowledgebase import models as m
 from knowledgebase.admin import uploads
 from knowledgebase.extensions import db
 from tests.conftest import close_app, create_entry, make_app
-from tests.curation_support import PASSWORD, add_user, app_fixture, login
-
-capp = app_fixture()
+from tests.curation_support import PASSWORD, add_user, login
 
 
 # -- the module itself ----------------------------------------------------------------------

@@ -11,9 +11,7 @@ from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.services.imports import import_path
 from knowledgebase.services.linkcheck_store import broken_links
-from tests.curation_support import add_entry, app_fixture, edit_payload, logged_in_client
-
-capp = app_fixture()
+from tests.curation_support import add_entry, edit_payload, logged_in_client
 
 
 def test_links_check_stores_results(capp, loopback_site):

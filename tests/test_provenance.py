@@ -13,9 +13,7 @@ from knowledgebase.freshness import months_before
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.services import provenance
-from tests.curation_support import accessibility_problems, app_fixture, csrf_token, logged_in_client
-
-capp = app_fixture()
+from tests.curation_support import accessibility_problems, csrf_token, logged_in_client
 
 TODAY = date.today()
 

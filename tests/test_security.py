@@ -18,20 +18,18 @@ from knowledgebase.services import suggestions
 from knowledgebase.services.revisions import record_revision
 from knowledgebase.templating import render_markdown
 from tests.browser import LiveServer
-from tests.conftest import ROOT, close_app, make_app
+from tests.conftest import ROOT, close_app, make_app, make_curation_app
 from tests.curation_support import (
     PASSWORD,
     STATE_CHANGING,
     add_entry,
     add_user,
-    app_fixture,
     csrf_token,
     edit_payload,
     entry_state,
     inert_problems,
     logged_in_client,
     login,
-    make_curation_app,
 )
 from tests.pages import (
     ADMIN_PAGES,
@@ -41,8 +39,6 @@ from tests.pages import (
     expand_admin,
     prepare_admin_site,
 )
-
-capp = app_fixture()
 
 # -- headers and caching ------------------------------------------------------------------
 

@@ -15,21 +15,17 @@ from sqlalchemy.exc import OperationalError
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.services import revisions, suggestions, workflow
-from tests.conftest import close_app
+from tests.conftest import close_app, make_curation_app
 from tests.curation_support import (
     PASSWORD,
     accessibility_problems,
     add_entry,
     add_user,
-    app_fixture,
     csrf_token,
     edit_payload,
     entry_state,
     logged_in_client,
-    make_curation_app,
 )
-
-capp = app_fixture()
 
 
 def _user(app, role: str) -> int:
