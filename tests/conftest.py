@@ -111,7 +111,7 @@ SHIPPED_HASH_METHOD = accounts.HASH_METHOD
 SCHEMA, TAXONOMY = "schema", "taxonomy"
 SQLITE_FILE = "knowledgebase.sqlite"
 INDEX_DIR = "search-index"
-TEST_CONFIG = {"TESTING": True, "AUTO_SEED": False, "SECRET_KEY": "test-secret-key-for-tests-only"}
+TEST_CONFIG = {"TESTING": True, "AUTO_SEED": False, "SECRET_KEY": "fiktiv-testnyckel-endast-for-tester-Q7w2Zr9Kx4Lm8Np"}
 
 
 @dataclass(frozen=True)

@@ -253,7 +253,7 @@ def test_stored_xss_is_inert_everywhere(xss_app, number, payload):
         assert response.status_code == 200, path
         html = response.get_data(as_text=True)
         assert inert_problems(html) == [], (path, payload)
-        assert "test-secret-key-for-tests-only" not in html
+        assert "fiktiv-testnyckel-endast-for-tester-Q7w2Zr9Kx4Lm8Np" not in html
     preview = admin.post(f"/admin/entries/{entry_id}/edit",
                          data=edit_payload(app, entry_id, body_sv=payload, preview="Preview"))
     assert inert_problems(preview.get_data(as_text=True)) == []
@@ -318,8 +318,9 @@ def every_page(request, tmp_path_factory):
     protection), then logging in, every editorial page, changing language and logging out.
     Gives (env, [(who, method, path, response)])."""
     env = request.param
+    # The test client's host (localhost) is served as well; the host check has its own test.
     app = make_app(tmp_path_factory.mktemp(env), AUTO_SEED=True, WTF_CSRF_ENABLED=False, ENV=env,
-                   BASE_URL=BASE_URL)
+                   BASE_URL=BASE_URL, EXTRA_TRUSTED_HOSTS=["localhost"])
     responses = []
 
     def fetch(client, who: str, method: str, path: str, **kwargs):
@@ -429,7 +430,8 @@ def test_the_server_header_names_no_software_version(capp):
 
 
 def test_any_cookie_the_app_sets_or_clears_gets_the_flags(tmp_path):
-    app = make_app(tmp_path, ENV="production", SECRET_KEY="a-long-random-secret-for-this-test")
+    app = make_app(tmp_path, ENV="production", SECRET_KEY="a-long-random-secret-for-this-test",
+                   BASE_URL="https://kunskapsbank.example.org")
 
     def cookies():
         response = app.make_response("x")
@@ -441,7 +443,8 @@ def test_any_cookie_the_app_sets_or_clears_gets_the_flags(tmp_path):
 
     app.add_url_rule("/sv/cookies", "cookies", cookies)
     try:
-        headers = app.test_client().get("/sv/cookies").headers.getlist("Set-Cookie")
+        headers = app.test_client().get("/sv/cookies", base_url="https://kunskapsbank.example.org").headers.getlist(
+            "Set-Cookie")
     finally:
         close_app(app)
     assert [header.split("=", 1)[0] for header in headers] == ["plain", "loose", "strict", "gone"]

@@ -68,8 +68,8 @@ def entry_detail(entry: m.Entry, ct: ContentType | None = None) -> dict[str, Any
     data.pop("status", None)
     # The seed format links to entries in every status; the public sees published ones only.
     for spec in ct.fields:
-        if spec.kind == "entries":
-            data[spec.name] = sorted(row.slug for row in getattr(entry, spec.name) if row.status == m.PUBLISHED)
+        if spec.name in data:
+            data[spec.name] = spec.kind.public_export(entry, spec)
     data["last_verified"] = entry.last_verified.isoformat() if entry.last_verified else None
     return {
         "type": entry.type,

@@ -79,6 +79,11 @@ class FieldKind:
         value = getattr(entry, field.name)
         return list(value) if isinstance(value, list) else value
 
+    def public_export(self, entry: Any, field: Field) -> Any:
+        """The value as the public may see it (the API): the export, unless the kind holds
+        something that is not public."""
+        return self.export(entry, field)
+
     # -- storing ---------------------------------------------------------------------------
 
     def columns(self, field: Field, value: Any) -> dict[str, Any]:

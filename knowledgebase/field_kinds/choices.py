@@ -14,6 +14,7 @@ from knowledgebase.field_kinds.base import FieldKind, FormField
 from knowledgebase.field_kinds.checks import SLUG_RE, FieldError
 from knowledgebase.field_kinds.registry import register
 from knowledgebase.forms import CheckboxesField, options
+from knowledgebase.models import PUBLISHED
 
 CHOOSE = _l("– Choose –")
 
@@ -117,6 +118,11 @@ class Entries(Several):
 
     def bulk(self, field, value, row) -> None:
         """Nothing yet (``serialization.insert_new_entry_links``)."""
+
+    def public_export(self, entry, field) -> list[str]:
+        """Only the published linked entries: drafts, entries in review and archived ones
+        are not public."""
+        return sorted(row.slug for row in getattr(entry, field.name) if row.status == PUBLISHED)
 
     def layout(self, field) -> tuple[FormField, ...]:
         return (FormField(field.name, self.input, filterable=True),)
