@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api.hsds_bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.add_url_rule("/", "root", public.views.root)
