@@ -60,6 +60,9 @@ DEFAULTS: dict[str, object] = {
     "DIGEST_INTERVAL_DAYS": 7,
     # Subscribing to e-mail alerts, per address.
     "ALERTS_LIMIT": "5 per hour;20 per day",
+    # A shared shortlist's link works this many days; sending it by e-mail is limited per address.
+    "SHORTLIST_SHARE_DAYS": 30,
+    "SHORTLIST_SHARE_LIMIT": "5 per hour;20 per day",
 }
 
 DEFAULT_SECRET_KEY = DEFAULTS["SECRET_KEY"]

@@ -22,5 +22,5 @@ def add_lang(endpoint, values) -> None:
 
 
 from knowledgebase.public import info_views, search_views, suggest_views, views  # noqa: E402,F401  (register routes on bp)
-from knowledgebase.public import buyer_views  # noqa: E402,F401
+from knowledgebase.public import buyer_views, shortlist_views  # noqa: E402,F401
 from knowledgebase.public import upkeep_views  # noqa: E402,F401  (register routes on bp)

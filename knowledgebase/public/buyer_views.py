@@ -68,7 +68,8 @@ def shortlist_page():
         return redirect(inputs.next_target(url_for("public.shortlist_page")), code=303)
     items = shortlist.enterprises(shortlist.slugs(session))
     return render_template("public/shortlist.html", items=items, today=date.today(), routes=_route_choices(),
-                           not_added=inputs.arg_text("full") == "1", max_items=shortlist.MAX_ITEMS)
+                           not_added=inputs.arg_text("full") == "1", max_items=shortlist.MAX_ITEMS,
+                           share_days=current_app.config["SHORTLIST_SHARE_DAYS"])
 
 
 def _route_choices() -> list[tuple[str, str]]:
@@ -84,7 +85,7 @@ def shortlist_csv():
     for row in shortlist.csv_rows(items, g.lang, date.today(), page_url):
         writer.writerow(safe_csv_row(row))
     return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{_("shortlist")}.csv"'})
+        "Content-Disposition": 'attachment; filename="%s.csv"' % _("shortlist")})
 
 
 @bp.route("/shortlist/print")

@@ -126,5 +126,5 @@ def enterprises_csv():
     return Response(
         "\ufeff" + buffer.getvalue(),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{_("enterprises")}.csv"'},
+        headers={"Content-Disposition": 'attachment; filename="%s.csv"' % _("enterprises")},
     )
