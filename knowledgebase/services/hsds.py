@@ -279,7 +279,7 @@ def find_organization(org_id: str, locale: str, links: Links, today: date) -> di
     return organization(e, locale, links, today)
 
 
-def _service_keys() -> list[tuple[str, str]]:
+def service_keys() -> list[tuple[str, str]]:
     """(enterprise slug, category slug or "") of every service, in a stable order."""
     rows = db.session.execute(
         select(m.Enterprise.slug, enterprise_service.c.service_category_key)
@@ -303,13 +303,13 @@ def _services_for(keys: list[tuple[str, str]], locale: str, links: Links, today:
 
 
 def list_services(page: int, per_page: int, locale: str, links: Links, today: date) -> dict[str, Any]:
-    keys = _service_keys()
+    keys = service_keys()
     chosen = keys[(page - 1) * per_page: page * per_page]
     return paged(_services_for(chosen, locale, links, today), len(keys), page, per_page)
 
 
 def find_service(service_id: str, locale: str, links: Links, today: date) -> dict[str, Any] | None:
-    key = next((k for k in _service_keys() if record_id("service", *k) == service_id), None)
+    key = next((k for k in service_keys() if record_id("service", *k) == service_id), None)
     return _services_for([key], locale, links, today)[0] if key else None
 
 
