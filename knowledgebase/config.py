@@ -63,6 +63,10 @@ DEFAULTS: dict[str, object] = {
     # A shared shortlist's link works this many days; sending it by e-mail is limited per address.
     "SHORTLIST_SHARE_DAYS": 30,
     "SHORTLIST_SHARE_LIMIT": "5 per hour;20 per day",
+    # Who publishes the open data, as the DCAT-AP-SE catalogue names it, and an address for
+    # questions about it (left out of the catalogue when empty).
+    "DATA_PUBLISHER": "Kunskapsbanken för sociala företag",
+    "DATA_CONTACT_EMAIL": "",
 }
 
 DEFAULT_SECRET_KEY = DEFAULTS["SECRET_KEY"]

@@ -74,7 +74,7 @@ def test_sitemap_lists_the_fixed_pages_and_every_address_answers(app, client, ma
     for lang in ("sv", "en"):
         for path in ("/", "/enterprises/", "/glossary/", "/themes/", "/themes/1", "/themes/1/1", "/counties/",
                      "/counties/06", "/counties/07", "/municipalities/0764", "/buyers",
-                     "/procurement/route-guide", "/networks/fiktivt-natverk"):
+                     "/procurement/route-guide", "/open-data", "/networks/fiktivt-natverk"):
             assert f"/{lang}{path}" in paths, f"/{lang}{path}"
         for path in ("/search", "/shortlist", "/suggest", "/enterprises.csv", "/feed.atom"):
             assert f"/{lang}{path}" not in paths

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from knowledgebase import inputs
 from knowledgebase.api import hsds_bp as bp
+from knowledgebase.api.http import pagination_links
 from knowledgebase.i18n import LOCALES
 from knowledgebase.services import hsds, hsds_tabular
 from knowledgebase.urls import external_url
@@ -37,6 +38,14 @@ def _paging() -> tuple[int, int]:
     per_page = inputs.arg_number("per_page", current_app.config["PER_PAGE"], maximum=1_000_000,
                                  cap=current_app.config["API_MAX_PER_PAGE"])
     return page, per_page
+
+
+def _paged(body: dict, endpoint: str, lang: str, per_page: int) -> Response:
+    """An HSDS page as JSON, with a ``Link`` header naming the other pages."""
+    response = jsonify(body)
+    response.headers["Link"] = pagination_links(endpoint, body["page_number"], body["total_pages"],
+                                                lang=lang, per_page=per_page)
+    return response
 
 
 def _uuid_or_404(raw: str) -> str:
@@ -65,7 +74,8 @@ def organizations():
     lang = _lang()
     page, per_page = _paging()
     with force_locale(lang):
-        return jsonify(hsds.list_organizations(page, per_page, lang, _links(lang), date.today()))
+        return _paged(hsds.list_organizations(page, per_page, lang, _links(lang), date.today()),
+                      "hsds.organizations", lang, per_page)
 
 
 @bp.route("/organizations/<org_id>")
@@ -83,7 +93,8 @@ def services():
     lang = _lang()
     page, per_page = _paging()
     with force_locale(lang):
-        return jsonify(hsds.list_services(page, per_page, lang, _links(lang), date.today()))
+        return _paged(hsds.list_services(page, per_page, lang, _links(lang), date.today()),
+                      "hsds.services", lang, per_page)
 
 
 @bp.route("/services/<service_id>")

@@ -24,7 +24,7 @@ from knowledgebase.services.taxonomy import REGION_COUNTIES
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 FIXED_PAGES = ("home", "theme_index", "county_index", "buyers_search", "route_guide_page",
-               "easy_read", "whats_new", "accessibility")
+               "easy_read", "whats_new", "accessibility", "open_data")
 
 
 @dataclass(frozen=True)
