@@ -67,6 +67,8 @@ DEFAULTS: dict[str, object] = {
     # questions about it (left out of the catalogue when empty).
     "DATA_PUBLISHER": "Kunskapsbanken för sociala företag",
     "DATA_CONTACT_EMAIL": "",
+    # Addresses per sitemap file (the protocol's limit); beyond it /sitemap.xml is an index.
+    "SITEMAP_MAX_URLS": 50_000,
 }
 
 DEFAULT_SECRET_KEY = DEFAULTS["SECRET_KEY"]

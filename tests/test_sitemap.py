@@ -114,3 +114,24 @@ def test_robots_points_to_the_sitemap_and_keeps_crawlers_out(app, client):
     # The pages themselves stay open: nothing disallows the home page or an entry.
     for open_path in ("/sv/", "/sv/enterprises/x", "/en/glossary/"):
         assert not any(open_path.startswith(rule) for rule in disallowed), open_path
+
+
+def test_a_large_sitemap_becomes_an_index_of_parts(app, client, make_entry):
+    app.config.update(BASE_URL=BASE, SITEMAP_MAX_URLS=20)
+    for number in range(30):
+        make_entry("research", slug=f"fiktiv-studie-{number}")
+    whole = set()
+    index = ElementTree.fromstring(client.get("/sitemap.xml").data)
+    assert index.tag == f"{SM}sitemapindex"
+    locations = [node.findtext(f"{SM}loc") for node in index.findall(f"{SM}sitemap")]
+    assert locations[0] == f"{BASE}/sitemap-1.xml" and len(locations) > 1
+    for location in locations:
+        part = ElementTree.fromstring(client.get(urlsplit(location).path).data)
+        urls = [node.findtext(f"{SM}loc") for node in part.findall(f"{SM}url")]
+        assert 0 < len(urls) <= 20
+        whole.update(urls)
+    for number in range(30):
+        assert {f"{BASE}/sv/research/fiktiv-studie-{number}", f"{BASE}/en/research/fiktiv-studie-{number}"} <= whole
+    assert client.get(f"/sitemap-{len(locations) + 1}.xml").status_code == 404
+    app.config["SITEMAP_MAX_URLS"] = 50_000
+    assert client.get("/sitemap-1.xml").status_code == 404  # one file: no parts

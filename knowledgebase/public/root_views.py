@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, Response, current_app, url_for
+from flask import Flask, Response, abort, current_app, url_for
 
 from knowledgebase.i18n import LOCALES
 from knowledgebase.services import sitemap
@@ -33,6 +33,7 @@ CACHE_SECONDS = 3600
 
 def init_app(app: Flask) -> None:
     app.add_url_rule("/sitemap.xml", "sitemap", sitemap_view)
+    app.add_url_rule("/sitemap-<int:number>.xml", "sitemap_part", sitemap_part)
     app.add_url_rule("/robots.txt", "robots", robots)
     app.add_url_rule("/favicon.ico", "favicon", favicon)
 
@@ -42,13 +43,31 @@ def item_url(item: sitemap.Item, lang: str) -> str:
     return external_url(endpoint, lang=lang, **item.values)
 
 
-def sitemap_view() -> Response:
-    """Every published page in both languages, with its language alternates."""
-    body = sitemap.sitemap_xml(sitemap.sitemap_items(), item_url, LOCALES)
+def _parts() -> list[list[sitemap.Item]]:
+    return sitemap.parts(sitemap.sitemap_items(), current_app.config["SITEMAP_MAX_URLS"], len(LOCALES))
+
+
+def _xml(body: bytes) -> Response:
     response = Response(body, mimetype="application/xml")
     response.cache_control.public = True
     response.cache_control.max_age = CACHE_SECONDS
     return response
+
+
+def sitemap_view() -> Response:
+    """Every published page in both languages, with its language alternates; past the
+    protocol's 50 000 addresses, an index of numbered parts."""
+    parts = _parts()
+    if len(parts) == 1:
+        return _xml(sitemap.sitemap_xml(parts[0], item_url, LOCALES))
+    return _xml(sitemap.index_xml(parts, lambda number: external_url("sitemap_part", number=number)))
+
+
+def sitemap_part(number: int) -> Response:
+    parts = _parts()
+    if not 1 <= number <= len(parts) or len(parts) == 1:
+        abort(404)
+    return _xml(sitemap.sitemap_xml(parts[number - 1], item_url, LOCALES))
 
 
 def robots() -> Response:

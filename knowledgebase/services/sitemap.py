@@ -105,6 +105,26 @@ def sitemap_items() -> list[Item]:
     return fixed_items(latest) + list_items(latest) + theme_items() + place_items() + entry_items()
 
 
+def parts(items: list[Item], max_urls: int, languages: int) -> list[list[Item]]:
+    """``items`` cut into sitemaps of at most ``max_urls`` addresses (the protocol allows
+    50 000 per file); each item gives one address per language."""
+    size = max(1, max_urls // languages)
+    return [items[start:start + size] for start in range(0, len(items), size)] or [[]]
+
+
+def index_xml(parts_: list[list[Item]], url: Callable[[int], str]) -> bytes:
+    """A sitemap index naming each part (``url(number)``, from 1) with its newest lastmod."""
+    ET.register_namespace("", SITEMAP_NS)
+    index = ET.Element(f"{{{SITEMAP_NS}}}sitemapindex")
+    for number, part in enumerate(parts_, start=1):
+        node = ET.SubElement(index, f"{{{SITEMAP_NS}}}sitemap")
+        ET.SubElement(node, f"{{{SITEMAP_NS}}}loc").text = url(number)
+        newest = max((item.lastmod for item in part if item.lastmod), default=None)
+        if newest:
+            ET.SubElement(node, f"{{{SITEMAP_NS}}}lastmod").text = newest.date().isoformat()
+    return ET.tostring(index, encoding="utf-8", xml_declaration=True)
+
+
 def sitemap_xml(items: list[Item], url: Callable[[Item, str], str], languages: tuple[str, ...]) -> bytes:
     """The sitemap document: one ``<url>`` per page and language, each naming every language
     version as an ``xhtml:link`` alternate; ``url(item, lang)`` gives an address."""
