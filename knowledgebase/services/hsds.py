@@ -86,28 +86,31 @@ def _value_text(value: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def metadata(entry: m.Entry, resource_id: str, resource_type: str, today: date) -> list[dict[str, Any]]:
+def confirmations(entry: m.Entry, today: date) -> list[tuple[provenance.FactStatus, str]]:
+    """Each confirmed fact of ``entry`` with its value as text (read once per enterprise:
+    its organization and each of its services draw on it)."""
+    data = current_data(entry)
+    return [(status, _value_text(provenance.snapshot(data, status.fact)))
+            for status in provenance.fact_statuses(entry, today) if status.confirmed_at is not None]
+
+
+def metadata(confirmed: list[tuple[provenance.FactStatus, str]], resource_id: str,
+             resource_type: str) -> list[dict[str, Any]]:
     """One record per confirmed fact: which field, when, who confirmed it and the value
     confirmed. A confirmation leaves the value as it was (previous = replacement); for a value
     an editor changed after it was confirmed, the earlier value is not kept here."""
-    records = []
-    data = current_data(entry)
-    for status in provenance.fact_statuses(entry, today):
-        if status.confirmed_at is None or (status.fact.key in SERVICE_FACTS) != (resource_type == "service"):
-            continue
-        value = _value_text(provenance.snapshot(data, status.fact))
-        records.append({
-            "id": record_id("metadata", resource_id, status.fact.key),
-            "resource_id": resource_id,
-            "resource_type": resource_type,
-            "last_action_date": status.confirmed_at.isoformat(),
-            "last_action_type": "changed" if status.changed else "verified",
-            "field_name": status.fact.key,
-            "previous_value": _("not recorded") if status.changed else value,
-            "replacement_value": value,
-            "updated_by": status.source,
-        })
-    return records
+    return [{
+        "id": record_id("metadata", resource_id, status.fact.key),
+        "resource_id": resource_id,
+        "resource_type": resource_type,
+        "last_action_date": status.confirmed_at.isoformat(),
+        "last_action_type": "changed" if status.changed else "verified",
+        "field_name": status.fact.key,
+        "previous_value": _("not recorded") if status.changed else value,
+        "replacement_value": value,
+        "updated_by": status.source,
+    } for status, value in confirmed
+        if status.confirmed_at and (status.fact.key in SERVICE_FACTS) == (resource_type == "service")]
 
 
 def identifiers(e: m.Enterprise, org_id: str) -> list[dict[str, Any]]:
@@ -177,13 +180,14 @@ def organization(e: m.Enterprise, locale: str, links: Links, today: date, *, ful
     })
     if not full:
         return record
+    confirmed = confirmations(e, today)
     record.update({
         "organization_identifiers": identifiers(e, org_id),
         "contacts": contacts(e, org_id),
         "phones": [phone(e.phone, {"organization_id": org_id}, e.slug, "main")] if e.phone else [],
         "locations": locations(e, org_id, locale),
-        "metadata": metadata(e, org_id, "organization", today),
-        "services": [service(e, category, locale, links, today) for category in service_categories(e)],
+        "metadata": metadata(confirmed, org_id, "organization"),
+        "services": [service(e, category, locale, links, today, confirmed) for category in service_categories(e)],
     })
     return record
 
@@ -224,8 +228,9 @@ def cpv_attributes(category: m.ServiceCategory | None, service_id: str, locale: 
 
 
 def service(e: m.Enterprise, category: m.ServiceCategory | None, locale: str, links: Links,
-            today: date) -> dict[str, Any]:
-    """One service of an enterprise (``category`` None: its whole activity)."""
+            today: date, confirmed: list[tuple[provenance.FactStatus, str]] | None = None) -> dict[str, Any]:
+    """One service of an enterprise (``category`` None: its whole activity); ``confirmed``
+    as ``confirmations`` gives it, when the caller has it already."""
     org_id = record_id("organization", e.slug)
     service_id = record_id("service", e.slug, category.slug if category else "")
     assured, _stale = provenance.entry_confirmation(e, today)
@@ -241,7 +246,7 @@ def service(e: m.Enterprise, category: m.ServiceCategory | None, locale: str, li
         "last_modified": _timestamp(e.updated_at),
         "service_areas": service_areas(e, service_id, links, locale),
         "attributes": cpv_attributes(category, service_id, locale),
-        "metadata": metadata(e, service_id, "service", today),
+        "metadata": metadata(confirmations(e, today) if confirmed is None else confirmed, service_id, "service"),
     })
 
 
@@ -290,13 +295,14 @@ def service_keys() -> list[tuple[str, str]]:
 
 
 def _services_for(keys: list[tuple[str, str]], locale: str, links: Links, today: date) -> list[dict[str, Any]]:
-    slugs = {slug for slug, _ in keys}
+    slugs = {slug for slug, _category in keys}
     enterprises = {e.slug: e for e in db.session.scalars(_published_enterprises().where(m.Enterprise.slug.in_(slugs)))}
+    confirmed = {slug: confirmations(e, today) for slug, e in enterprises.items()}
     records = []
     for slug, category_slug in keys:
         e = enterprises[slug]
         category = next((c for c in e.services if c.slug == category_slug), None)
-        record = service(e, category, locale, links, today)
+        record = service(e, category, locale, links, today, confirmed[slug])
         record["organization"] = organization(e, locale, links, today, full=False)
         records.append(record)
     return records
