@@ -121,12 +121,15 @@ def register_input_rules(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from knowledgebase import admin, api, auth, public
+    from knowledgebase.public import root_views
 
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api.hsds_bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.add_url_rule("/", "root", public.views.root)
+    root_views.init_app(app)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -64,6 +64,15 @@ DEFAULTS: dict[str, object] = {
     "DIGEST_INTERVAL_DAYS": 7,
     # Subscribing to e-mail alerts, per address.
     "ALERTS_LIMIT": "5 per hour;20 per day",
+    # A shared shortlist's link works this many days; sending it by e-mail is limited per address.
+    "SHORTLIST_SHARE_DAYS": 30,
+    "SHORTLIST_SHARE_LIMIT": "5 per hour;20 per day",
+    # Who publishes the open data, as the DCAT-AP-SE catalogue names it, and an address for
+    # questions about it (left out of the catalogue when empty).
+    "DATA_PUBLISHER": "Kunskapsbanken för sociala företag",
+    "DATA_CONTACT_EMAIL": "",
+    # Addresses per sitemap file (the protocol's limit); beyond it /sitemap.xml is an index.
+    "SITEMAP_MAX_URLS": 50_000,
 }
 
 DEFAULT_SECRET_KEY = DEFAULTS["SECRET_KEY"]

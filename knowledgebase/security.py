@@ -42,6 +42,9 @@ PRIVATE_PREFIXES = ("/admin/", "/auth/")
 DEFAULTS = {
     "IDLE_TIMEOUT_MINUTES": 60,
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Said explicitly: Flask-Limiter's one limiter otherwise keeps the setting of the last app
+    # that turned it off (as the hostile-input tests do) for every app made after it.
+    "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": True,
     # Failed logins allowed per address and per account before a pause.
     "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",

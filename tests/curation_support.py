@@ -157,6 +157,8 @@ STATE_CHANGING = {
     "public.suggest": "/sv/suggest",
     "public.accessibility": "/sv/accessibility",
     "public.shortlist_page": "/sv/shortlist",
+    # The CSRF check comes before the link is read, so any token shows it.
+    "public.shortlist_shared": "/sv/shortlist/shared/not-a-token",
     "admin.entry_new": "/admin/entries/new/enterprise",
     "admin.entry_edit": "/admin/entries/{entry}/edit",
     "admin.entry_transition": "/admin/entries/{entry}/status",

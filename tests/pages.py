@@ -12,6 +12,7 @@ from sqlalchemy import select
 from knowledgebase import models as m
 from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
+from knowledgebase.services.shortlist_share import make_token
 
 PUBLIC_PAGES: list[str] = [
     "/{lang}/",
@@ -61,6 +62,10 @@ PUBLIC_PAGES: list[str] = [
     "/{lang}/suggest/thanks",
     "/{lang}/confirm/1/not-a-real-token",
     "/{lang}/unsubscribe/alert/1/not-a-real-token",
+    # Open data (knowledgebase/public/info_views.py) and a shared shortlist (shortlist_views.py).
+    "/{lang}/open-data",
+    "/{lang}/shortlist/shared/{shared_shortlist}?made=1",
+    "/{lang}/shortlist/shared/{shared_shortlist}/print",
 ]
 
 
@@ -71,6 +76,7 @@ def sample_slugs(app) -> dict[str, str]:
         for ct in CONTENT_TYPES:
             query = select(ct.model.slug).where(ct.model.status == m.PUBLISHED).order_by(ct.model.slug)
             slugs[ct.key] = db.session.scalars(query).first()
+        slugs["shared_shortlist"] = make_token([slugs["enterprise"]], app.config["SECRET_KEY"])
         return slugs
 
 

@@ -19,6 +19,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
+from knowledgebase.services import hsds, shortlist_share
 from tests.conftest import close_app, make_app
 from tests.curation_support import add_user, login
 
@@ -81,8 +82,13 @@ def _samples(app) -> dict[str, str]:
         entry = db.session.scalars(select(m.Entry).where(m.Entry.status == m.PUBLISHED)).first()
         county = db.session.scalars(select(m.County.code)).first()
         municipality = db.session.scalars(select(m.Municipality.code)).first()
+        enterprise = db.session.scalars(select(m.Enterprise.slug).where(m.Enterprise.status == m.PUBLISHED)).first()
         return {"lang": "sv", "entry_id": str(entry.id), "code": municipality, "county": county,
-                "number": "1", "package": "1", "filename": "css/site.css", "token": "fiktiv-token",
+                "number": "1", "package": "1", "filename": "css/site.css",
+                # A valid shared-shortlist link (other token routes just find it unknown).
+                "token": shortlist_share.make_token([enterprise], app.config["SECRET_KEY"]),
+                "org_id": hsds.record_id("organization", enterprise),
+                "service_id": hsds.record_id("service", *hsds.service_keys()[0]),
                 "kind": "alert", "row_id": "1", "revision_id": "1", "suggestion_id": "1",
                 "request_id": "1", "user_id": "1", "type_key": "enterprise"}
 

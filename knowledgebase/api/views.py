@@ -6,6 +6,7 @@ from flask import abort, current_app, jsonify, request
 
 from knowledgebase import inputs
 from knowledgebase.api.blueprint import bp
+from knowledgebase.api.http import pagination_links
 from knowledgebase.api.serializers import entry_detail as detail_json
 from knowledgebase.api.serializers import entry_summary
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
@@ -29,6 +30,8 @@ def index():
         "search": external_url("api.search"),
         "suggest": external_url("api.suggest"),
         "suppliers": external_url("api.suppliers"),
+        "hsds": external_url("hsds.index"),
+        "dcat": external_url("api.dcat_catalog"),
         "feeds": {lang: external_url("public.feed", lang=lang) for lang in ("sv", "en")},
     })
 
@@ -46,7 +49,7 @@ def entry_list(type_key: str):
         per_page=positive_int_arg("per_page", current_app.config["PER_PAGE"], current_app.config["API_MAX_PER_PAGE"]),
         sort=sort,
     )
-    return jsonify({
+    response = jsonify({
         "type": ct.key,
         "total": page.total,
         "page": page.page,
@@ -54,6 +57,9 @@ def entry_list(type_key: str):
         "pages": page.pages,
         "results": [entry_summary(e) for e in page.items],
     })
+    response.headers["Link"] = pagination_links("api.entry_list", page.page, page.pages, type_key=ct.key,
+                                                per_page=page.per_page, sort=sort, **filters.as_args())
+    return response
 
 
 def entry_detail(type_key: str, slug: str):

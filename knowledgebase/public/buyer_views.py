@@ -70,7 +70,8 @@ def shortlist_page():
         return redirect(inputs.next_target(url_for("public.shortlist_page")), code=303)
     items = shortlist.enterprises(shortlist.slugs(session))
     return render_template("public/shortlist.html", items=items, today=date.today(), routes=_route_choices(),
-                           not_added=inputs.arg_text("full") == "1", max_items=shortlist.MAX_ITEMS)
+                           not_added=inputs.arg_text("full") == "1", max_items=shortlist.MAX_ITEMS,
+                           share_days=current_app.config["SHORTLIST_SHARE_DAYS"])
 
 
 def _route_choices() -> list[tuple[str, str]]:

@@ -55,3 +55,9 @@ def feed():
         type_label=lambda entry: BY_KEY[entry.type].label,
     )
     return Response(body, mimetype="application/atom+xml")
+
+
+@bp.route("/open-data")
+def open_data():
+    """What data the site offers, in which formats, under which licence and how often it changes."""
+    return render_template("public/open_data.html", counts=entry_service.count_by_type(entry_service.EntryFilters()))
