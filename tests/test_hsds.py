@@ -20,7 +20,7 @@ from referencing.jsonschema import DRAFT202012
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.services.imports import import_path
-from knowledgebase.services.orgnr import luhn_valid
+from knowledgebase.orgnr import luhn_valid
 
 SCHEMAS = Path(__file__).parent / "data" / "hsds"
 SERVICE_CATEGORIES = ["cleaning", "catering-cafe", "gardening", "laundry", "carpentry", "transport"]
