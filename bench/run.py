@@ -50,7 +50,7 @@ def child_build(work: Path, size: int) -> dict:
     from knowledgebase import search
     from knowledgebase.extensions import db
     from knowledgebase.search import store
-    from knowledgebase.services.imports import import_path
+    from knowledgebase.services.transfer.imports import import_path
 
     yaml_dir = work / "yaml"
     started = time.perf_counter()

@@ -67,8 +67,8 @@ needs_nothing = _needing("nothing", None)
 
 
 def _import(path: str, dry_run: bool = False) -> None:
-    from knowledgebase.services.duplicates import import_duplicate_warnings
-    from knowledgebase.services.imports import ImportFailed, import_path
+    from knowledgebase.services.curation.duplicates import import_duplicate_warnings
+    from knowledgebase.services.transfer.imports import ImportFailed, import_path
 
     try:
         report = import_path(path)
@@ -113,7 +113,7 @@ def import_command(path: str, dry_run: bool) -> None:
 @needs_app
 def export_command(directory: str) -> None:
     """Write every entry and the taxonomy to DIRECTORY in the seed format."""
-    from knowledgebase.services.exports import export_to
+    from knowledgebase.services.transfer.exports import export_to
 
     counts = export_to(Path(directory))
     for key, count in counts.items():

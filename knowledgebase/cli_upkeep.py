@@ -25,7 +25,7 @@ links_group = AppGroup("links", help="Check the external links of published entr
 def reminders_send(dry_run: bool, limit: int | None) -> None:
     """Send today's reminders, digests and alerts; running again the same day sends nothing new."""
     from knowledgebase.admin.links import adviser_links
-    from knowledgebase.services import outbox, reminders
+    from knowledgebase.services.upkeep import outbox, reminders
 
     today, now = date.today(), now_utc()
     plan = reminders.plan(today, now, adviser_links(), limit)
@@ -63,7 +63,7 @@ def _report_plan(plan) -> None:
 @needs_app
 def links_check() -> None:
     """Check every external URL in published entries and store the results for advisers."""
-    from knowledgebase.services.linkcheck_store import check_published_links
+    from knowledgebase.services.upkeep.linkcheck_store import check_published_links
 
     rows = check_published_links(now_utc())
     db.session.commit()

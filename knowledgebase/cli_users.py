@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from knowledgebase.cli import needs_schema
 from knowledgebase.extensions import db
 from knowledgebase.models.accounts import ROLES
-from knowledgebase.services import accounts
+from knowledgebase.services.curation import accounts
 
 users_group = AppGroup("users", help="Manage the accounts of the editorial area.")
 CLI_ACTOR = "command line"

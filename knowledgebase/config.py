@@ -50,7 +50,7 @@ DEFAULTS: dict[str, object] = {
     "LINKCHECK_CONCURRENCY": 8,
     "LINKCHECK_TIMEOUT": 10,
     # Keeping it true. A confirmed fact goes stale after this many months; FACT_SHELF_LIFE
-    # overrides it per fact, e.g. {"phone": 12, "deadline": 6} (knowledgebase.services.provenance).
+    # overrides it per fact, e.g. {"phone": 12, "deadline": 6} (knowledgebase.services.upkeep.provenance).
     "FACT_SHELF_LIFE_MONTHS": 12,
     "FACT_SHELF_LIFE": {},
     # Days a confirmation link sent to an enterprise stays valid.

@@ -101,7 +101,7 @@ CONTENT_TYPES: tuple[ContentType, ...] = (
             Field("lou_experience", k.BOOL, _l("Experience of public procurement (LOU)")),
             Field("lov_experience", k.BOOL, _l("Experience of choice systems (LOV)")),
             Field("iop_experience", k.BOOL, _l("Experience of partnerships (IOP)")),
-            # Capability for buyers (services.buyers, docs/buyers.md): facts as stated on a date.
+            # Capability for buyers (services.procurement.buyers, docs/buyers.md): facts as stated on a date.
             Field("capacity", k.TEXT, _l("Capacity (how large an assignment they can take)")),
             Field("f_tax", k.BOOL, _l("Approved for F-tax (as stated by the enterprise)")),
             Field("vat_registered", k.BOOL, _l("Registered for VAT (as stated by the enterprise)")),

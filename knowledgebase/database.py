@@ -46,7 +46,7 @@ def upgrade_if_allowed() -> None:
 
 def seed_if_empty() -> bool:
     """Load seed_data/ into an empty database; True if it did."""
-    from knowledgebase.services.imports import database_is_empty, import_path
+    from knowledgebase.services.transfer.imports import database_is_empty, import_path
 
     if not database_is_empty():
         return False

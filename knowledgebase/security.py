@@ -148,7 +148,7 @@ def init_app(app: Flask) -> None:
     # Flask-Login's remember cookie (never set by the site, but cleared) follows the session's.
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
 
-    from knowledgebase.services.accounts import load_user
+    from knowledgebase.services.curation.accounts import load_user
 
     login_manager.init_app(app)
     login_manager.session_protection = "strong"

@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from knowledgebase import content_types
 from knowledgebase.freshness import shelf_life_months
 from knowledgebase.i18n import LANGUAGE_NAMES, LOCALES
-from knowledgebase.services import provenance
+from knowledgebase.services.upkeep import provenance
 from knowledgebase.urls import absolute_url, external_url
 
 ALLOWED_TAGS = {

@@ -32,9 +32,9 @@ from knowledgebase import create_app
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
 from knowledgebase.search.service import EXTENSION as SEARCH_EXTENSION
-from knowledgebase.services import accounts
-from knowledgebase.services.imports import import_path
-from knowledgebase.services.serialization import Vocabulary, apply_entry_data, apply_entry_links, clean_entry_data
+from knowledgebase.services.curation import accounts
+from knowledgebase.services.transfer.imports import import_path
+from knowledgebase.services.content.serialization import Vocabulary, apply_entry_data, apply_entry_links, clean_entry_data
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "seed_data"

@@ -13,8 +13,8 @@ from knowledgebase import models as m
 from knowledgebase.admin.entry_forms import form_values
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
-from knowledgebase.services import accounts
-from knowledgebase.services.revisions import current_data
+from knowledgebase.services.curation import accounts
+from knowledgebase.services.curation.revisions import current_data
 from tests.conftest import create_entry
 
 PASSWORD = "gröna äpplen under eken"

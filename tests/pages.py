@@ -12,7 +12,7 @@ from sqlalchemy import select
 from knowledgebase import models as m
 from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
-from knowledgebase.services.shortlist_share import make_token
+from knowledgebase.services.procurement.shortlist_share import make_token
 
 PUBLIC_PAGES: list[str] = [
     "/{lang}/",
@@ -138,7 +138,7 @@ def prepare_admin_site(app, client) -> dict[str, int]:
     """Give a seeded ``app`` what every admin page needs, through ``client`` (signed in as an
     administrator, CSRF off) and the services: an edited enterprise, a waiting correction and a
     confirmation request with changes. Returns the ids that ``ADMIN_PAGES`` names."""
-    from knowledgebase.services import suggestions
+    from knowledgebase.services.curation import suggestions
     from tests.curation_support import edit_payload
     from tests.upkeep_support import enterprise_changes
 

@@ -8,7 +8,7 @@ import pytest
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services import accounts
+from knowledgebase.services.curation import accounts
 from tests.conftest import SHIPPED_HASH_METHOD, close_app, make_curation_app
 from tests.curation_support import (
     PASSWORD,

@@ -17,7 +17,7 @@ from knowledgebase import freshness
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.models.base import now_utc
-from knowledgebase.services import provenance
+from knowledgebase.services.upkeep import provenance
 from tests.curation_support import (
     PASSWORD,
     STATE_CHANGING,

@@ -17,9 +17,9 @@ from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY, Field
 from knowledgebase.extensions import db
 from knowledgebase.field_kinds import INT, KINDS, FieldError, FieldKind, is_registered, register, unregister
-from knowledgebase.services import revisions
-from knowledgebase.services.exports import export_to
-from knowledgebase.services.imports import ImportFailed, import_path
+from knowledgebase.services.curation import revisions
+from knowledgebase.services.transfer.exports import export_to
+from knowledgebase.services.transfer.imports import ImportFailed, import_path
 from tests.curation_support import edit_payload, logged_in_client
 
 

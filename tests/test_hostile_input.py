@@ -19,7 +19,8 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services import hsds, shortlist_share
+from knowledgebase.services.procurement import shortlist_share
+from knowledgebase.services.transfer import hsds
 from tests.conftest import close_app, make_app
 from tests.curation_support import add_user, login
 

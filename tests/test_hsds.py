@@ -19,7 +19,7 @@ from referencing.jsonschema import DRAFT202012
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services.imports import import_path
+from knowledgebase.services.transfer.imports import import_path
 from knowledgebase.orgnr import luhn_valid
 
 SCHEMAS = Path(__file__).parent / "data" / "hsds"
@@ -190,7 +190,7 @@ def test_an_enterprise_maps_to_hsds_fields(fictional_app):
 
 def test_only_published_enterprises_and_clear_errors(fictional_app):
     client = fictional_app.test_client()
-    from knowledgebase.services.hsds import record_id
+    from knowledgebase.services.transfer.hsds import record_id
 
     names = {o["name"] for page in every_page(client, "/api/hsds/organizations") for o in page["contents"]}
     assert not any(status in name for name in names for status in ("draft", "review", "archived"))

@@ -11,9 +11,9 @@ from knowledgebase import models as m
 from knowledgebase import search
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
-from knowledgebase.services.exports import export_to
-from knowledgebase.services.imports import ImportFailed, import_path
-from knowledgebase.services.serialization import (
+from knowledgebase.services.transfer.exports import export_to
+from knowledgebase.services.transfer.imports import ImportFailed, import_path
+from knowledgebase.services.content.serialization import (
     TaxonomyRows,
     Vocabulary,
     apply_entry_data,
@@ -341,8 +341,8 @@ def test_a_new_and_an_existing_entry_in_one_import(app, tmp_path):
 
 
 def test_entry_files_read_by_several_processes_give_the_same_data(app, tmp_path, monkeypatch):
-    from knowledgebase.services import imports
-    from knowledgebase.services.serialization import Vocabulary
+    from knowledgebase.services.transfer import imports
+    from knowledgebase.services.content.serialization import Vocabulary
 
     folder = tmp_path / "many"
     for number in range(4):

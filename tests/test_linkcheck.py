@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services.imports import import_path
-from knowledgebase.services.linkcheck_store import broken_links
+from knowledgebase.services.transfer.imports import import_path
+from knowledgebase.services.upkeep.linkcheck_store import broken_links
 from tests.curation_support import add_entry, edit_payload, logged_in_client
 
 
@@ -97,7 +97,7 @@ def test_import_report_lists_likely_duplicates(capp, tmp_path):
 
 
 def test_a_large_import_compares_names_only_for_equality(capp, tmp_path, monkeypatch):
-    from knowledgebase.services import duplicates
+    from knowledgebase.services.curation import duplicates
 
     add_entry(capp, "enterprise", status="published", slug="fiktiva-fixarna",
               title={"sv": "Kooperativet Fiktiva Fixarna"}, municipalities=["0662"])

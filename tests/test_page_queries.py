@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event
 
 from knowledgebase.extensions import db
-from knowledgebase.services.imports import import_path
+from knowledgebase.services.transfer.imports import import_path
 from tests.conftest import SEED_DIR, close_app, create_entry, make_app
 
 # The most queries any public page or API answer may make (the enterprise page, with a

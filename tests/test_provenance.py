@@ -12,7 +12,7 @@ from knowledgebase import freshness
 from knowledgebase.freshness import months_before
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services import provenance
+from knowledgebase.services.upkeep import provenance
 from tests.curation_support import accessibility_problems, csrf_token, logged_in_client
 
 TODAY = date.today()

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services import reminders, suggestions
-from knowledgebase.services.accounts import find_user
+from knowledgebase.services.curation import suggestions
+from knowledgebase.services.upkeep import reminders
+from knowledgebase.services.curation.accounts import find_user
 from knowledgebase.freshness import months_before
 from tests.curation_support import add_entry, add_user, logged_in_client
 

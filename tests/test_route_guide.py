@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services import route_guide
-from knowledgebase.services.imports import ImportFailed, import_path
+from knowledgebase.services.procurement import route_guide
+from knowledgebase.services.transfer.imports import ImportFailed, import_path
 from tests.test_buyers import english, fictional_suppliers
 
 TODAY = date(2026, 11, 29)

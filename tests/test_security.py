@@ -14,8 +14,8 @@ from knowledgebase import models as m
 from knowledgebase.config import DEFAULT_SECRET_KEY
 from knowledgebase.extensions import db
 from knowledgebase.security import PRIVATE_PREFIXES
-from knowledgebase.services import suggestions
-from knowledgebase.services.revisions import record_revision
+from knowledgebase.services.curation import suggestions
+from knowledgebase.services.curation.revisions import record_revision
 from knowledgebase.templating import render_markdown
 from tests.browser import LiveServer
 from tests.conftest import ROOT, close_app, make_app, make_curation_app

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from knowledgebase.services import shortlist
+from knowledgebase.services.procurement import shortlist
 from tests.curation_support import csrf_token
 from tests.test_buyers import fictional_suppliers
 

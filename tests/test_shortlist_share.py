@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services import shortlist_share as share
+from knowledgebase.services.procurement import shortlist_share as share
 from tests.curation_support import csrf_token
 from tests.test_buyers import fictional_suppliers
 from tests.test_shortlist import EKSJO, KALMAR, add

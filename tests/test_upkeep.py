@@ -4,8 +4,8 @@ pages served on loopback, and duplicate warnings."""
 from __future__ import annotations
 
 from knowledgebase import mail
-from knowledgebase.services.duplicates import likely_duplicates, name_key
-from knowledgebase.services.links import check_urls, published_links
+from knowledgebase.services.curation.duplicates import likely_duplicates, name_key
+from knowledgebase.services.upkeep.links import check_urls, published_links
 
 
 def test_mail_reaches_the_smtp_server_as_text_and_html(app, smtp_server):

@@ -10,7 +10,7 @@ from knowledgebase.admin.links import changes_review_url
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.models.base import now_utc
-from knowledgebase.services import confirmations
+from knowledgebase.services.upkeep import confirmations
 from tests.curation_support import add_entry
 
 

@@ -1,6 +1,6 @@
 """The editorial area under /admin/: dashboard, entry forms, workflow, history,
 suggestions, bulk import and export, accounts and the audit log. Everyone here is signed
-in; what they may do follows their role (services.accounts.PERMISSIONS)."""
+in; what they may do follows their role (services.curation.accounts.PERMISSIONS)."""
 
 from knowledgebase.admin import bulk_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import buyer_views  # noqa: F401  (registers its routes on bp)

@@ -12,7 +12,7 @@ from flask_login import current_user
 from knowledgebase import models as m
 from knowledgebase.auth.blueprint import layout_context, use_interface_locale
 from knowledgebase.extensions import login_manager
-from knowledgebase.services.accounts import can
+from knowledgebase.services.curation.accounts import can
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -20,11 +20,11 @@ from knowledgebase.admin.blueprint import acting_user, bp, requires
 from knowledgebase.admin import uploads
 from knowledgebase.admin.forms import ImportForm
 from knowledgebase.extensions import db
-from knowledgebase.services import audit
-from knowledgebase.services.duplicates import import_duplicate_warnings
-from knowledgebase.services.exports import export_to
-from knowledgebase.services.imports import ImportFailed, ImportReport, import_path
-from knowledgebase.services.revisions import ensure_baselines, record_import
+from knowledgebase.services.curation import audit
+from knowledgebase.services.curation.duplicates import import_duplicate_warnings
+from knowledgebase.services.transfer.exports import export_to
+from knowledgebase.services.transfer.imports import ImportFailed, ImportReport, import_path
+from knowledgebase.services.curation.revisions import ensure_baselines, record_import
 
 
 def _outcomes(report: ImportReport) -> dict[str, list[tuple[str, str]]]:

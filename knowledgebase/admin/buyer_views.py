@@ -1,5 +1,5 @@
 """/admin/completeness: which capability fields each enterprise is missing, so that advisers
-know what to ask (services.buyers.completeness)."""
+know what to ask (services.procurement.buyers.completeness)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask import render_template
 
 from knowledgebase.admin.blueprint import bp, requires
 from knowledgebase.content_types import STATUS_LABELS
-from knowledgebase.services import buyers
+from knowledgebase.services.procurement import buyers
 
 
 @bp.route("/completeness")

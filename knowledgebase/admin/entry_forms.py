@@ -3,7 +3,7 @@
 Entry forms are built by one builder, ``entry_form_class``, from the content-type registry
 (``knowledgebase.content_types``): the fields every entry shares, then the type's own
 fields by kind. ``form_values`` and ``form_to_data`` translate between a form and the seed
-format, so saving goes through the same validation as imports (services.serialization)."""
+format, so saving goes through the same validation as imports (services.content.serialization)."""
 
 from __future__ import annotations
 

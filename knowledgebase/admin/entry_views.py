@@ -27,10 +27,11 @@ from knowledgebase.admin.entry_forms import (
 from knowledgebase.content_types import BY_KEY, STATUS_LABELS, ContentType, for_entry
 from knowledgebase.extensions import db
 from knowledgebase.models.base import now_utc
-from knowledgebase.services import alerts, revisions, suggestions, workflow
-from knowledgebase.services.duplicates import REASON_LABELS, likely_duplicates
-from knowledgebase.services.accounts import can
-from knowledgebase.services.serialization import FieldError
+from knowledgebase.services.curation import revisions, suggestions, workflow
+from knowledgebase.services.upkeep import alerts
+from knowledgebase.services.curation.duplicates import REASON_LABELS, likely_duplicates
+from knowledgebase.services.curation.accounts import can
+from knowledgebase.services.content.serialization import FieldError
 
 
 def version_arg(raw: str | None) -> int | None:

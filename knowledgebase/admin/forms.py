@@ -10,8 +10,8 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from knowledgebase.forms import options
 from knowledgebase.models.accounts import ROLES
-from knowledgebase.services.accounts import ROLE_LABELS
-from knowledgebase.services.serialization import EMAIL_RE
+from knowledgebase.services.curation.accounts import ROLE_LABELS
+from knowledgebase.services.content.serialization import EMAIL_RE
 
 
 class RejectForm(FlaskForm):

@@ -3,7 +3,7 @@ routes they name, and handed to the services (which name no endpoint)."""
 
 from __future__ import annotations
 
-from knowledgebase.services.reminders import AdviserLinks
+from knowledgebase.services.upkeep.reminders import AdviserLinks
 from knowledgebase.urls import external_url
 
 

@@ -12,8 +12,8 @@ from knowledgebase.admin.forms import HandledForm, RejectForm
 from knowledgebase.admin.views import page_arg
 from knowledgebase.extensions import db
 from knowledgebase.models.curation import SUGGESTION_STATUSES
-from knowledgebase.services import suggestions, workflow
-from knowledgebase.services.entries import paginate
+from knowledgebase.services.curation import suggestions, workflow
+from knowledgebase.services.content.entries import paginate
 
 
 @bp.route("/suggestions/")

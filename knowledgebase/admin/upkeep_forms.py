@@ -9,8 +9,8 @@ from wtforms import EmailField, RadioField, SelectField, StringField, SubmitFiel
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from knowledgebase.forms import CheckboxesField, options
-from knowledgebase.services.provenance import SOURCE_LABELS
-from knowledgebase.services.serialization import EMAIL_RE, URL_RE
+from knowledgebase.services.upkeep.provenance import SOURCE_LABELS
+from knowledgebase.services.content.serialization import EMAIL_RE, URL_RE
 
 LANGUAGES = options((("sv", "Svenska"), ("en", "English")))
 

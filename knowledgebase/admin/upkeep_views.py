@@ -20,17 +20,11 @@ from knowledgebase.admin.forms import RejectForm, options
 from knowledgebase.admin.upkeep_forms import ContactForm, CountyRequestForm, DigestForm, ProvenanceForm
 from knowledgebase.extensions import db
 from knowledgebase.models.base import now_utc
-from knowledgebase.services import (
-    confirmations,
-    linkcheck_store,
-    outbox,
-    provenance,
-    reminders,
-    taxonomy,
-    workflow,
-)
-from knowledgebase.services.revisions import current_data
-from knowledgebase.services.serialization import FieldError
+from knowledgebase.services.content import taxonomy
+from knowledgebase.services.curation import workflow
+from knowledgebase.services.upkeep import confirmations, linkcheck_store, outbox, provenance, reminders
+from knowledgebase.services.curation.revisions import current_data
+from knowledgebase.services.content.serialization import FieldError
 
 BOUNCE_DAYS = 90
 

@@ -12,8 +12,8 @@ from knowledgebase.admin.blueprint import acting_user, bp, requires
 from knowledgebase.admin.forms import RoleForm, UserForm
 from knowledgebase.admin.views import page_arg
 from knowledgebase.extensions import db
-from knowledgebase.services import accounts, audit
-from knowledgebase.services.entries import paginate
+from knowledgebase.services.curation import accounts, audit
+from knowledgebase.services.content.entries import paginate
 
 
 def _render_users(form: UserForm, status: int = 200):

@@ -10,8 +10,8 @@ from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase.admin.blueprint import acting_user, bp, requires
 from knowledgebase.content_types import BY_KEY, STATUS_LABELS
-from knowledgebase.services import workflow
-from knowledgebase.services.entries import paginate
+from knowledgebase.services.curation import workflow
+from knowledgebase.services.content.entries import paginate
 
 
 def page_arg() -> int:

@@ -1,5 +1,5 @@
 """The blueprints of the API: the JSON API under /api/v1/ and the directory in Open Referral
-HSDS 3.0 under /api/hsds/ (its own paths and shapes, services.hsds, so its own prefix). Both
+HSDS 3.0 under /api/hsds/ (its own paths and shapes, services.transfer.hsds, so its own prefix). Both
 answer conditional GETs and CORS requests (``http``); the views register their routes."""
 
 from flask import Blueprint

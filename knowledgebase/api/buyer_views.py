@@ -1,4 +1,4 @@
-"""GET /api/v1/suppliers: the buyers' supplier search (services.buyers) as JSON."""
+"""GET /api/v1/suppliers: the buyers' supplier search (services.procurement.buyers) as JSON."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from knowledgebase import inputs
 from knowledgebase.api.blueprint import bp
 from knowledgebase.api.serializers import entry_summary
 from knowledgebase.api.views import positive_int_arg
-from knowledgebase.services import buyers
+from knowledgebase.services.procurement import buyers
 
 
 def _supplier_json(enterprise, today: date) -> dict:

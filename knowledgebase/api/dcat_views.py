@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from knowledgebase.api.blueprint import bp
-from knowledgebase.services import dcat
+from knowledgebase.services.transfer import dcat
 from knowledgebase.urls import external_url
 
 # (key, title, description, keywords (comma-separated), EU data themes, EU frequency)

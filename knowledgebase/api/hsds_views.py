@@ -14,7 +14,7 @@ from knowledgebase import inputs
 from knowledgebase.api.blueprint import hsds_bp as bp
 from knowledgebase.api.http import pagination_links
 from knowledgebase.i18n import LOCALES
-from knowledgebase.services import hsds, hsds_tabular
+from knowledgebase.services.transfer import hsds, hsds_tabular
 from knowledgebase.urls import external_url
 
 # HSDS ids are UUIDs written in lower-case hexadecimal with hyphens.

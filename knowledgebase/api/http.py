@@ -8,7 +8,7 @@ from datetime import datetime, time, timezone
 
 from flask import Blueprint, Response, request
 
-from knowledgebase.services.dcat import last_modified
+from knowledgebase.services.transfer.dcat import last_modified
 from knowledgebase.urls import external_url
 
 EXPOSED = "ETag, Last-Modified, Link"

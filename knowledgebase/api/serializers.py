@@ -8,8 +8,8 @@ from typing import Any
 from knowledgebase import freshness
 from knowledgebase import models as m
 from knowledgebase.content_types import ContentType, for_entry
-from knowledgebase.services import provenance
-from knowledgebase.services.serialization import entry_to_data
+from knowledgebase.services.upkeep import provenance
+from knowledgebase.services.content.serialization import entry_to_data
 from knowledgebase.urls import external_url
 
 

@@ -10,8 +10,8 @@ from knowledgebase.api.http import pagination_links
 from knowledgebase.api.serializers import entry_detail as detail_json
 from knowledgebase.api.serializers import entry_summary
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
-from knowledgebase.services import entries as entry_service
-from knowledgebase.services.taxonomy import taxonomy_data
+from knowledgebase.services.content import entries as entry_service
+from knowledgebase.services.content.taxonomy import taxonomy_data
 from knowledgebase.urls import external_url
 
 

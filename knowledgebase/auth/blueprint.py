@@ -20,7 +20,7 @@ def use_interface_locale() -> None:
 
 def layout_context() -> dict:
     """What the editorial layout needs: a permission check for the current user."""
-    from knowledgebase.services.accounts import ROLE_LABELS, can
+    from knowledgebase.services.curation.accounts import ROLE_LABELS, can
 
     return {"can": lambda permission: can(current_user, permission), "role_labels": ROLE_LABELS}
 

@@ -16,7 +16,7 @@ from knowledgebase.auth.blueprint import bp
 from knowledgebase.auth.forms import LoginForm, PasswordChangeForm
 from knowledgebase.extensions import db, limiter
 from knowledgebase.i18n import LOCALES
-from knowledgebase.services import accounts, audit
+from knowledgebase.services.curation import accounts, audit
 
 
 def _account_key() -> str:

@@ -1,6 +1,6 @@
 """Checks of single values from the seed format and the API: each returns the clean value
 or raises ``FieldError`` naming the field. The field kinds and the fields every entry
-shares (``services.serialization``) use them alike."""
+shares (``services.content.serialization``) use them alike."""
 
 from __future__ import annotations
 

@@ -183,7 +183,7 @@ class Enterprise(Entry):
     lov_experience: Mapped[bool | None] = mapped_column(Boolean)
     iop_experience: Mapped[bool | None] = mapped_column(Boolean)
 
-    # What buyers need to know (services.buyers), each as stated on a date; see docs/buyers.md.
+    # What buyers need to know (services.procurement.buyers), each as stated on a date; see docs/buyers.md.
     capacity: Mapped[str] = mapped_column(String(300), default="")
     f_tax: Mapped[bool | None] = mapped_column(Boolean)
     vat_registered: Mapped[bool | None] = mapped_column(Boolean)

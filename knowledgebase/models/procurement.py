@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 class ProcurementLimit(db.Model):
     """One amount in kronor (excl. VAT) for one period, e.g. the EU threshold for services
     bought by municipalities in 2024-2025. ``key`` says which amount it is (see
-    ``services.route_guide.LIMIT_KEYS``); advisers add a row for each new period through
+    ``services.procurement.route_guide.LIMIT_KEYS``); advisers add a row for each new period through
     seed_data/taxonomy/procurement_limits.yaml."""
 
     __tablename__ = "procurement_limit"

@@ -67,7 +67,7 @@ class ServiceCategory(Named, db.Model):
 
     slug: Mapped[str] = mapped_column(String(80), primary_key=True)
     # [{"code": "90910000", "name": {"sv": ..., "en": ...}, "bilaga2": false, "reservable": false,
-    #   "source": ["https://..."]}]: checked by services.buyers.clean_cpv_list.
+    #   "source": ["https://..."]}]: checked by services.procurement.buyers.clean_cpv_list.
     cpv: Mapped[list] = mapped_column(JSON, default=list)
     # Routes beyond LOU that may fit these services: "lov" (a choice system) and "iop".
     routes: Mapped[list] = mapped_column(JSON, default=list)

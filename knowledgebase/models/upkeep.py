@@ -35,7 +35,7 @@ class FactProvenance(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
-    # A key of services.provenance.FACTS, e.g. "phone" or "area".
+    # A key of services.upkeep.provenance.FACTS, e.g. "phone" or "area".
     fact_key: Mapped[str] = mapped_column(String(40))
     source_kind: Mapped[str] = mapped_column(String(20))
     # Which register or document, and where to find it.

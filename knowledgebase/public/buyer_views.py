@@ -19,9 +19,10 @@ from knowledgebase.content_types import ROUTE_LABELS
 from knowledgebase.extensions import db
 from knowledgebase.public.blueprint import bp
 from knowledgebase.public.views import page_arg
-from knowledgebase.services import buyers, route_guide, shortlist, taxonomy
-from knowledgebase.services.accounts import can
-from knowledgebase.services.csv_export import safe_csv_row
+from knowledgebase.services.content import taxonomy
+from knowledgebase.services.procurement import buyers, route_guide, shortlist
+from knowledgebase.services.curation.accounts import can
+from knowledgebase.services.content.csv_export import safe_csv_row
 from knowledgebase.urls import external_url
 
 

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
 from knowledgebase.public import views
 from knowledgebase.public.blueprint import bp
-from knowledgebase.services import entries as entry_service
-from knowledgebase.services import feeds, taxonomy
+from knowledgebase.services.content import entries as entry_service
+from knowledgebase.services.content import feeds, taxonomy
 from knowledgebase.urls import external_url
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, Response, abort, current_app, url_for
 
 from knowledgebase.i18n import LOCALES
-from knowledgebase.services import sitemap
+from knowledgebase.services.content import sitemap
 from knowledgebase.urls import external_url
 
 # How each kind of sitemap item becomes an endpoint of the public site.

@@ -12,8 +12,8 @@ from knowledgebase import search as search_module
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
 from knowledgebase.public.blueprint import bp
-from knowledgebase.services import entries as entry_service
-from knowledgebase.services import taxonomy
+from knowledgebase.services.content import entries as entry_service
+from knowledgebase.services.content import taxonomy
 
 ADVICE_SHOWN = 5
 

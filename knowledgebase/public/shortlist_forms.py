@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Length, Regexp
 
 from knowledgebase.forms import EMAIL_MESSAGE, REQUIRED
 from knowledgebase.public.suggest_forms import RobotTrapForm
-from knowledgebase.services.serialization import EMAIL_RE
+from knowledgebase.services.content.serialization import EMAIL_RE
 
 
 class ShareByEmailForm(RobotTrapForm):

@@ -15,9 +15,10 @@ from knowledgebase.extensions import db, limiter
 from knowledgebase.public.blueprint import bp
 from knowledgebase.public.buyer_views import _route_choices
 from knowledgebase.public.shortlist_forms import ShareByEmailForm
-from knowledgebase.services import outbox, route_guide, shortlist
-from knowledgebase.services import shortlist_share as share
-from knowledgebase.services.csv_export import safe_csv_row
+from knowledgebase.services.procurement import route_guide, shortlist
+from knowledgebase.services.upkeep import outbox
+from knowledgebase.services.procurement import shortlist_share as share
+from knowledgebase.services.content.csv_export import safe_csv_row
 from knowledgebase.urls import external_url
 
 MAIL_KIND = "shortlist_share"

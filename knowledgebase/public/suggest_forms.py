@@ -10,8 +10,8 @@ from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from knowledgebase.forms import EMAIL_MESSAGE, REQUIRED, options
-from knowledgebase.services.serialization import EMAIL_RE, URL_RE
-from knowledgebase.services.suggestions import CORRECTION_FIELDS, LIMITS
+from knowledgebase.services.content.serialization import EMAIL_RE, URL_RE
+from knowledgebase.services.curation.suggestions import CORRECTION_FIELDS, LIMITS
 
 
 

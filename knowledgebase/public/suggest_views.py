@@ -18,8 +18,9 @@ from knowledgebase.extensions import db, limiter
 from knowledgebase.public.blueprint import bp
 from knowledgebase.forms import options
 from knowledgebase.public.suggest_forms import AccessibilityReportForm, SuggestionForm
-from knowledgebase.services import entries as entry_service
-from knowledgebase.services import suggestions, taxonomy
+from knowledgebase.services.content import entries as entry_service
+from knowledgebase.services.content import taxonomy
+from knowledgebase.services.curation import suggestions
 
 
 def _entry_arg() -> m.Entry | None:

@@ -22,10 +22,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY
-from knowledgebase.services.serialization import EMAIL_RE, PHONE_RE, URL_RE
+from knowledgebase.services.content.serialization import EMAIL_RE, PHONE_RE, URL_RE
 from knowledgebase.forms import EMAIL_MESSAGE, REQUIRED, CheckboxesField, options, valid_org_number
 from knowledgebase.public.suggest_forms import ReaderMessageForm, RobotTrapForm
-from knowledgebase.services.suggestions import CORRECTION_FIELDS, LIMITS
+from knowledgebase.services.curation.suggestions import CORRECTION_FIELDS, LIMITS
 
 LANGUAGE_CHOICES = [SelectChoice("sv", "Svenska"), SelectChoice("en", "English")]
 

@@ -19,10 +19,12 @@ from knowledgebase.models.base import now_utc
 from knowledgebase.public.blueprint import bp
 from knowledgebase.forms import options
 from knowledgebase.public.upkeep_forms import AlertForm, ConfirmForm, ReportOutdatedForm
-from knowledgebase.services import alerts, confirmations, outbox, suggestions, taxonomy
-from knowledgebase.services import entries as entry_service
-from knowledgebase.services.revisions import current_data
-from knowledgebase.services.serialization import FieldError
+from knowledgebase.services.content import taxonomy
+from knowledgebase.services.curation import suggestions
+from knowledgebase.services.upkeep import alerts, confirmations, outbox
+from knowledgebase.services.content import entries as entry_service
+from knowledgebase.services.curation.revisions import current_data
+from knowledgebase.services.content.serialization import FieldError
 
 
 def no_store(response):

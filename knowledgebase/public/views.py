@@ -15,9 +15,9 @@ from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
 from knowledgebase.extensions import db
 from knowledgebase.i18n import best_locale
 from knowledgebase.public.blueprint import bp
-from knowledgebase.services import entries as entry_service
-from knowledgebase.services import taxonomy
-from knowledgebase.services.csv_export import enterprise_rows, safe_csv_row
+from knowledgebase.services.content import entries as entry_service
+from knowledgebase.services.content import taxonomy
+from knowledgebase.services.content.csv_export import enterprise_rows, safe_csv_row
 
 
 def root():

@@ -186,7 +186,7 @@ def _document(row, extra, links: dict[str, dict[int, list]], places: _Places) ->
 
 def _buyer_terms(entry_id: int, extra, links: dict[str, dict[int, list]], places: _Places) -> list[str]:
     """An enterprise's terms for the buyer's filters: legal form; reserved (``yes`` as
-    services.buyers.reserved_eligible); ``cpv:`` every CPV code of its services with its
+    procurement_codes.reserved_eligible); ``cpv:`` every CPV code of its services with its
     ancestors; ``serves:`` every municipality of its area (named, or in a whole county)."""
     terms = []
     if extra.get("legal_form_slug"):

@@ -16,10 +16,10 @@ from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY, ContentType, for_entry
 from knowledgebase.extensions import db
 from knowledgebase.models.base import now_utc
-from knowledgebase.services import audit
-from knowledgebase.services.accounts import can
-from knowledgebase.services.revisions import current_data, ensure_baseline, record_revision, revision_at_version
-from knowledgebase.services.serialization import (
+from knowledgebase.services.curation import audit
+from knowledgebase.services.curation.accounts import can
+from knowledgebase.services.curation.revisions import current_data, ensure_baseline, record_revision, revision_at_version
+from knowledgebase.services.content.serialization import (
     FieldError,
     Vocabulary,
     apply_entry_data,

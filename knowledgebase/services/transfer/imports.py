@@ -21,10 +21,10 @@ from knowledgebase import models as m
 from knowledgebase import search
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES, ContentType
 from knowledgebase.extensions import db
-from knowledgebase.services import route_guide
-from knowledgebase.services.seed_io import ImportFailed, ImportReport, read_yaml, seed_files
-from knowledgebase.services.taxonomy_import import import_named_list, import_places, import_synonyms, import_themes
-from knowledgebase.services.serialization import (
+from knowledgebase.services.procurement import route_guide
+from knowledgebase.services.transfer.seed_io import ImportFailed, ImportReport, read_yaml, seed_files
+from knowledgebase.services.transfer.taxonomy_import import import_named_list, import_places, import_synonyms, import_themes
+from knowledgebase.services.content.serialization import (
     FieldError,
     TaxonomyRows,
     Vocabulary,
@@ -42,7 +42,7 @@ TAXONOMY_LISTS = {
     "legal_forms.yaml": m.LegalForm,
 }
 ENTRY_FILES = {ct.key: f"{ct.path}.yaml" for ct in CONTENT_TYPES}
-# Amounts that decide the procurement route (services.route_guide, docs/buyers.md).
+# Amounts that decide the procurement route (services.procurement.route_guide, docs/buyers.md).
 LIMITS_FILE = "procurement_limits.yaml"
 # Entry files together this large are read by several processes (``_read_entry_files``).
 PARALLEL_READ_BYTES = 2_000_000

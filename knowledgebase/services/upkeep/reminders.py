@@ -4,7 +4,7 @@
   confirmation link, at most one per REMINDER_INTERVAL_DAYS and REMINDERS_MAX_PER_RUN per run;
 * advisers get a digest of their counties (stale entries, open suggestions, bounced mail)
   at most once per DIGEST_INTERVAL_DAYS, and only when there is something in it;
-* alerts owed for recent publications go out (see services.alerts).
+* alerts owed for recent publications go out (see services.upkeep.alerts).
 
 Every message sent is logged (``ReminderLog``), so running twice in a day sends nothing new."""
 
@@ -20,9 +20,9 @@ from sqlalchemy import func, or_, select
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services import alerts, confirmations, outbox, provenance
-from knowledgebase.services.accounts import can
-from knowledgebase.services.entries import county_clause
+from knowledgebase.services.upkeep import alerts, confirmations, outbox, provenance
+from knowledgebase.services.curation.accounts import can
+from knowledgebase.services.content.entries import county_clause
 
 
 @dataclass

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services import buyers
-from knowledgebase.services.seed_io import ImportFailed, ImportReport, read_csv, read_yaml
+from knowledgebase.services.procurement import buyers
+from knowledgebase.services.transfer.seed_io import ImportFailed, ImportReport, read_csv, read_yaml
 
 
 def _named(value: Any, where: str) -> tuple[str, str]:

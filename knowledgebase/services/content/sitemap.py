@@ -17,7 +17,7 @@ from knowledgebase import models as m
 from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
 from knowledgebase.models.entries import entry_county, entry_municipality
-from knowledgebase.services.taxonomy import REGION_COUNTIES
+from knowledgebase.services.content.taxonomy import REGION_COUNTIES
 
 # The fixed pages worth finding from a search engine (forms, search results, the shortlist
 # and the admin are not; robots.txt keeps crawlers out of those).

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from knowledgebase import models as m
 from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
-from knowledgebase.services import route_guide
-from knowledgebase.services.imports import ENTRY_FILES, LIMITS_FILE, TAXONOMY_LISTS
-from knowledgebase.services.serialization import entry_to_data
+from knowledgebase.services.procurement import route_guide
+from knowledgebase.services.transfer.imports import ENTRY_FILES, LIMITS_FILE, TAXONOMY_LISTS
+from knowledgebase.services.content.serialization import entry_to_data
 
 
 class _Dumper(yaml.SafeDumper):

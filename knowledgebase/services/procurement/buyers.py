@@ -29,7 +29,7 @@ from knowledgebase.procurement_codes import (
     normalise_service_query,
     reserved_eligible,
 )
-from knowledgebase.services.entries import FILTER_SHAPES, Page, county_clause, paginate
+from knowledgebase.services.content.entries import FILTER_SHAPES, Page, county_clause, paginate
 
 _URL_RE = re.compile(r"^https?://\S+$")
 

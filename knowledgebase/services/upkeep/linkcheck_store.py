@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services.links import LinkResult, check_urls, published_links
+from knowledgebase.services.upkeep.links import LinkResult, check_urls, published_links
 
 
 def store_results(links: dict[str, set[int]], results: list[LinkResult], now: datetime) -> list[m.LinkCheck]:

@@ -19,10 +19,11 @@ from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
 from knowledgebase.models.upkeep import new_salt
-from knowledgebase.services import outbox, provenance, suggestions, workflow
-from knowledgebase.services.entries import county_clause
-from knowledgebase.services.revisions import current_data
-from knowledgebase.services.serialization import Vocabulary, clean_entry_data
+from knowledgebase.services.curation import suggestions, workflow
+from knowledgebase.services.upkeep import outbox, provenance
+from knowledgebase.services.content.entries import county_clause
+from knowledgebase.services.curation.revisions import current_data
+from knowledgebase.services.content.serialization import Vocabulary, clean_entry_data
 from knowledgebase.urls import confirmation_url, entry_page_url
 
 # Who sent a request when no adviser did.

@@ -25,7 +25,7 @@ from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.models.accounts import ROLES, new_session_token
 from knowledgebase.models.base import now_utc
-from knowledgebase.services import audit
+from knowledgebase.services.curation import audit
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),

@@ -37,7 +37,7 @@ class EntryFilters:
     packages: list[str] = field(default_factory=list)
     counties: list[str] = field(default_factory=list)
     municipalities: list[str] = field(default_factory=list)
-    # Only entries confirmed within the shelf life (``fresh=1``; services.provenance).
+    # Only entries confirmed within the shelf life (``fresh=1``; services.upkeep.provenance).
     fresh: bool = False
 
     def is_empty(self) -> bool:

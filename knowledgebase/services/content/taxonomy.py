@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services.entries import EntryFilters, entries_by_type
+from knowledgebase.services.content.entries import EntryFilters, entries_by_type
 
 # The counties of the project region: Jönköpings, Kronobergs, Kalmar and Gotlands län.
 REGION_COUNTIES = ("06", "07", "08", "09")

@@ -17,9 +17,9 @@ from knowledgebase.content_types import BY_KEY, ContentType
 from knowledgebase.extensions import db
 from knowledgebase.models.base import now_utc
 from knowledgebase.models.curation import SUGGESTION_KINDS, SUGGESTION_STATUSES
-from knowledgebase.services import audit
-from knowledgebase.services.revisions import current_data
-from knowledgebase.services.workflow import WorkflowError, require
+from knowledgebase.services.curation import audit
+from knowledgebase.services.curation.revisions import current_data
+from knowledgebase.services.curation.workflow import WorkflowError, require
 
 CORRECTION_FIELDS = {
     "title": _l("The name or title"),

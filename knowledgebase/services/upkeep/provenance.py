@@ -26,7 +26,7 @@ from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
 from knowledgebase.freshness import fresh_clause, is_stale, months_before, shelf_life_months
 from knowledgebase.models.upkeep import BY_ENTERPRISE, SOURCE_KINDS
-from knowledgebase.services.revisions import current_data
+from knowledgebase.services.curation.revisions import current_data
 
 @dataclass(frozen=True)
 class Fact:

@@ -14,8 +14,8 @@ from sqlalchemy.orm import selectinload
 from knowledgebase import models as m
 from knowledgebase.content_types import ROUTE_LABELS
 from knowledgebase.extensions import db
-from knowledgebase.services import buyers
-from knowledgebase.services.serialization import SLUG_RE
+from knowledgebase.services.procurement import buyers
+from knowledgebase.services.content.serialization import SLUG_RE
 
 SESSION_KEY = "shortlist"
 MAX_ITEMS = 50

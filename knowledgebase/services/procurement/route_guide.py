@@ -18,7 +18,7 @@ from sqlalchemy import select
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.procurement_codes import CpvCode
-from knowledgebase.services import buyers
+from knowledgebase.services.procurement import buyers
 
 LIMIT_KEYS: dict[str, object] = {
     "direct_award": _l("Direct-award limit"),

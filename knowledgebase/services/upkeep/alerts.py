@@ -18,9 +18,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services import outbox
-from knowledgebase.services.accounts import normalise_email
-from knowledgebase.services.confirmations import aware
+from knowledgebase.services.upkeep import outbox
+from knowledgebase.services.curation.accounts import normalise_email
+from knowledgebase.services.upkeep.confirmations import aware
 from knowledgebase.urls import alert_confirmation_url, entry_page_url
 
 # How long the link in a subscription's confirmation e-mail works.

@@ -15,7 +15,7 @@ from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY, ContentType, for_entry
 from knowledgebase.extensions import db
 from knowledgebase.field_kinds import BITEXT, TEXT
-from knowledgebase.services.serialization import entry_to_data
+from knowledgebase.services.content.serialization import entry_to_data
 
 ACTION_LABELS = {
     "baseline": _l("As it was before the first change here"),

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services.entries import EntryFilters, published_query
+from knowledgebase.services.content.entries import EntryFilters, published_query
 
 
 def recent_entries(filters: EntryFilters, limit: int = 50) -> list[m.Entry]:

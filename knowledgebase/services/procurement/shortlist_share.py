@@ -17,7 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from knowledgebase import mail
 from knowledgebase import models as m
 from knowledgebase.inputs import is_slug
-from knowledgebase.services.shortlist import MAX_ITEMS
+from knowledgebase.services.procurement.shortlist import MAX_ITEMS
 
 SALT = "shortlist-share"
 # A signed list of 50 slugs stays under about 2 000 characters, which every browser and

@@ -30,8 +30,8 @@ from sqlalchemy.orm import selectinload
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.models.entries import enterprise_service
-from knowledgebase.services import provenance
-from knowledgebase.services.revisions import current_data
+from knowledgebase.services.upkeep import provenance
+from knowledgebase.services.curation.revisions import current_data
 
 HSDS_VERSION = "3.0"
 # A fixed namespace for this directory's HSDS ids (made once with uuid4).
@@ -42,7 +42,7 @@ ORG_ID_SCHEME = "SE-ON"
 # "Storgatan 1, 123 45 Ort": street, postal code and town, as addresses are usually written.
 ADDRESS_RE = re.compile(r"^(?P<street>[^,]+(?:,[^,]+)*?),\s*(?P<postal>\d{3}\s?\d{2})\s+(?P<city>[^,\d][^,]*)$")
 OPEN_REFERRAL = "https://openreferral.org/"
-# Facts (services.provenance) about what an enterprise offers and where: their confirmations
+# Facts (services.upkeep.provenance) about what an enterprise offers and where: their confirmations
 # go with its services; the others (contact details, registration) with the organization.
 SERVICE_FACTS = {"services", "area", "reserved_contracts", "reserved_share"}
 
@@ -81,7 +81,7 @@ def _drop_empty(record: dict[str, Any]) -> dict[str, Any]:
 # -- building records ---------------------------------------------------------------------------
 
 def _value_text(value: dict[str, Any]) -> str:
-    """A fact's value (services.provenance.snapshot) as one line of text."""
+    """A fact's value (services.upkeep.provenance.snapshot) as one line of text."""
     parts = [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in value.values() if v is not None]
     return "; ".join(parts)
 

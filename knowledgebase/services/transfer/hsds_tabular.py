@@ -1,7 +1,7 @@
 """The HSDS directory as a tabular data package: one CSV file per HSDS table and a
 ``datapackage.json`` describing them, in a zip file.
 
-The nested HSDS records (services.hsds) are flattened into tables, each record once, and
+The nested HSDS records (services.transfer.hsds) are flattened into tables, each record once, and
 written with the columns of HSDS's own table schemas, read from the HSDS 3.0 descriptor
 shipped in ``knowledgebase/data/hsds/`` (© Open Referral, CC BY-SA 4.0). These CSV files are
 for programs that read HSDS, so values are written as they are (a phone number may start with
@@ -18,9 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from knowledgebase.services.hsds import HSDS_VERSION, OPEN_REFERRAL
+from knowledgebase.services.transfer.hsds import HSDS_VERSION, OPEN_REFERRAL
 
-DESCRIPTOR = Path(__file__).resolve().parent.parent / "data" / "hsds" / "datapackage.json"
+DESCRIPTOR = Path(__file__).resolve().parents[2] / "data" / "hsds" / "datapackage.json"
 # Which HSDS table a nested record belongs to, by the key that holds it.
 NESTED = {
     "organization_identifiers": "organization_identifier",

@@ -1,0 +1,1 @@
+"""Keeping it true: provenance of facts, confirmation requests, reminders, alerts, outgoing mail and link checks."""
