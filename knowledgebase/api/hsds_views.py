@@ -69,42 +69,42 @@ def index():
     })
 
 
-@bp.route("/organizations")
-def organizations():
+def _page_of(records, endpoint: str):
+    """One page of ``records(page, per_page, lang, links, today)`` in HSDS's paging."""
     lang = _lang()
     page, per_page = _paging()
     with force_locale(lang):
-        return _paged(hsds.list_organizations(page, per_page, lang, _links(lang), date.today()),
-                      "hsds.organizations", lang, per_page)
+        return _paged(records(page, per_page, lang, _links(lang), date.today()), endpoint, lang, per_page)
+
+
+def _one_of(find, raw_id: str):
+    """The record ``find(id, lang, links, today)`` gives, or 404."""
+    lang = _lang()
+    with force_locale(lang):
+        record = find(_uuid_or_404(raw_id), lang, _links(lang), date.today())
+    if record is None:
+        abort(404, description=_("No published record with this id."))
+    return jsonify(record)
+
+
+@bp.route("/organizations")
+def organizations():
+    return _page_of(hsds.list_organizations, "hsds.organizations")
 
 
 @bp.route("/organizations/<org_id>")
 def organization(org_id: str):
-    lang = _lang()
-    with force_locale(lang):
-        record = hsds.find_organization(_uuid_or_404(org_id), lang, _links(lang), date.today())
-    if record is None:
-        abort(404, description=_("No published record with this id."))
-    return jsonify(record)
+    return _one_of(hsds.find_organization, org_id)
 
 
 @bp.route("/services")
 def services():
-    lang = _lang()
-    page, per_page = _paging()
-    with force_locale(lang):
-        return _paged(hsds.list_services(page, per_page, lang, _links(lang), date.today()),
-                      "hsds.services", lang, per_page)
+    return _page_of(hsds.list_services, "hsds.services")
 
 
 @bp.route("/services/<service_id>")
 def service(service_id: str):
-    lang = _lang()
-    with force_locale(lang):
-        record = hsds.find_service(_uuid_or_404(service_id), lang, _links(lang), date.today())
-    if record is None:
-        abort(404, description=_("No published record with this id."))
-    return jsonify(record)
+    return _one_of(hsds.find_service, service_id)
 
 
 @bp.route("/datapackage.zip")
