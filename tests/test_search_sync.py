@@ -281,7 +281,7 @@ def _many_entries(make_entry, count: int = 24) -> list[int]:
 
 @pytest.mark.parametrize("commit_every", [25_000, 10])
 def test_several_writer_processes_give_the_same_index(app, make_entry, tmp_path, monkeypatch, commit_every):
-    from knowledgebase.search import store
+    from knowledgebase.search import batch_write, store
     from knowledgebase.search.documents import load_documents
 
     monkeypatch.setattr(store, "COMMIT_EVERY", commit_every)  # 10: shares of at most 3 (10 // 3)
@@ -290,7 +290,7 @@ def test_several_writer_processes_give_the_same_index(app, make_entry, tmp_path,
     for procs in (1, 3):
         ix = store.create(tmp_path / f"procs-{procs}")
         with app.app_context():
-            count = store.write(ix, [], [], 5, new_ids=ids, load=load_documents, procs=procs, parallel_min=2)
+            count = batch_write.write(ix, [], [], 5, new_ids=ids, load=load_documents, procs=procs, parallel_min=2)
         assert count == len(ids)
         contents.append(_index_content(ix))
         if procs > 1:  # a segment per child: 3 shares of 8, or 8 shares of 3

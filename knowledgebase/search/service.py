@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.search import store
+from knowledgebase.search import batch_write, store
 from knowledgebase.search.documents import iter_documents, load_documents
 from knowledgebase.search.engine import Engine
 from knowledgebase.search.query import Synonyms
@@ -89,7 +89,7 @@ class SearchService:
                 gone = [i for i in ids if i not in published and i <= newer_than]
                 known = sorted(i for i in published if i <= newer_than)
                 new = sorted(i for i in published if i > newer_than)
-                store.write(self._index(), iter_documents(conn, known), gone,
+                batch_write.write(self._index(), iter_documents(conn, known), gone,
                             self.write_timeout if timeout is None else timeout, newer_than=newer_than,
                             new_ids=new, load=load_documents, procs=self.write_procs)
             self.stats["writes"] += 1
@@ -150,13 +150,13 @@ class SearchService:
         ix = self._index()
         with db.engine.connect() as conn:
             try:
-                count = store.write(ix, iter_documents(conn), [], REBUILD_TIMEOUT, progress, clear=True)
+                count = batch_write.write(ix, iter_documents(conn), [], REBUILD_TIMEOUT, progress, clear=True)
             except store.LockError:
                 raise RuntimeError(f"the search index is locked by another writer for over {REBUILD_TIMEOUT:.0f} s") from None
             except Exception:  # noqa: BLE001 - a damaged index: start from an empty one
                 log.exception("rebuild into the existing index failed; starting from an empty one")
                 ix = self.engine.recreate()
-                count = store.write(ix, iter_documents(conn), [], REBUILD_TIMEOUT, progress, clear=True)
+                count = batch_write.write(ix, iter_documents(conn), [], REBUILD_TIMEOUT, progress, clear=True)
         self.drain(timeout=REBUILD_TIMEOUT)
         return count
 

@@ -1,9 +1,9 @@
 """The index on disk: schema, opening, and writing documents.
 
 Text is analysed by ``analysis`` before it reaches Whoosh and goes in as ready terms and
-positions, so Whoosh runs no analyzer chain. Writers collect postings in ``_FastPool``
+positions, so Whoosh runs no analyzer chain. Writers collect postings in ``FastPool``
 (arrays in memory) instead of Whoosh's external-sort pool, which measured three times
-slower here, and write each posting list a block at a time (``_Writer``). Segments are not
+slower here, and write each posting list a block at a time (``WriterWithFastPool``). Segments are not
 compound: Whoosh copies a compound segment's files into memory when it opens them."""
 
 from __future__ import annotations
@@ -12,16 +12,13 @@ import logging
 import shutil
 import sys
 from array import array
-from collections import deque
-from collections.abc import Callable, Iterable, Sequence
-from itertools import chain
+from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import columns, fields, formats, index, writing
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError  # noqa: F401 - re-exported for the service
 
-from knowledgebase import bulk
 from knowledgebase.search.analysis import FieldTerms, sv_term, title_sort_key, words
 from knowledgebase.search.documents import IndexDoc
 
@@ -115,7 +112,7 @@ def make_schema() -> fields.Schema:
 
 def fields_for(doc: IndexDoc) -> tuple[dict, dict[str, dict[str, list[int]]], dict[str, list[str]]]:
     """One document as (fields Whoosh stores itself, positions per term of the text
-    fields, terms of the keyword fields). Postings go straight into ``_FastPool``."""
+    fields, terms of the keyword fields). Postings go straight into ``FastPool``."""
     plain: dict = {"id": str(doc.entry_id), "eid": doc.entry_id, "updated": max(doc.updated, 0),
                    "stamp": doc.stamp(), "tkey_sv": title_sort_key(doc.title_sv).encode(),
                    "tkey_en": title_sort_key(doc.title_en or doc.title_sv).encode()}
@@ -136,7 +133,7 @@ def fields_for(doc: IndexDoc) -> tuple[dict, dict[str, dict[str, list[int]]], di
     return plain, positions, keywords
 
 
-class _FastPool:
+class FastPool:
     """A posting pool for ``SegmentWriter`` that keeps postings per field and term in arrays
     and hands them out sorted. Postings arrive in document order, so each list is sorted.
     Terms are kept as text (encoded once, when the segment is written): encoding each
@@ -207,7 +204,7 @@ class _FastPool:
         self._values = {}
 
 
-class _Writer(writing.SegmentWriter):
+class WriterWithFastPool(writing.SegmentWriter):
     """A segment writer that writes each posting list a block at a time from the pool's
     arrays, instead of one Python call per posting (what made committing slow)."""
 
@@ -237,7 +234,7 @@ class _Writer(writing.SegmentWriter):
         fieldwriter.close()
 
 
-def _add(writer: writing.SegmentWriter, doc: IndexDoc, update: bool) -> None:
+def add_document(writer: writing.SegmentWriter, doc: IndexDoc, update: bool) -> None:
     plain, positions, keywords = fields_for(doc)
     docnum = writer.docnum
     if update:
@@ -279,10 +276,10 @@ def open_writer(ix: index.Index, timeout: float) -> writing.SegmentWriter:
     """A writer with the fast pool; raises ``whoosh.index.LockError`` after ``timeout``."""
     # Not compound: Whoosh copies each file of a compound segment into memory when it opens
     # it (a 100 000-entry index cost a serving process 300 MB); plain files are read in place.
-    writer = _Writer(ix, timeout=timeout, delay=0.05, compound=False,
+    writer = WriterWithFastPool(ix, timeout=timeout, delay=0.05, compound=False,
                      codec=W3Codec(blocklimit=BLOCK, compression=0))
     writer.pool.cleanup()
-    writer.pool = _FastPool()
+    writer.pool = FastPool()
     return writer
 
 
@@ -311,134 +308,6 @@ def open_or_create(path: str | Path) -> tuple[index.Index, bool]:
         except Exception:  # noqa: BLE001 - a damaged index is rebuilt from the database
             log.exception("search index at %s cannot be opened; creating a new one", path)
     return create(path), True
-
-
-def write(ix: index.Index, docs: Iterable[IndexDoc], delete_ids: Iterable[int], timeout: float,
-          progress: Callable[[int], None] | None = None, clear: bool = False,
-          newer_than: int | None = None, new_ids: Sequence[int] = (),
-          load: Callable[[list[int]], Iterable[IndexDoc]] | None = None, procs: int = 1,
-          parallel_min: int | None = None) -> int:
-    """Add or replace ``docs``, delete ``delete_ids`` and add the entries ``new_ids``: see
-    ``_write``. Python's cycle collector pauses meanwhile: the postings are millions of
-    objects that live until the segment is written, and each collection walked all of them."""
-    with bulk.collector_paused():
-        return _write(ix, docs, delete_ids, timeout, progress, clear, newer_than, list(new_ids), load,
-                      procs, PARALLEL_MIN if parallel_min is None else parallel_min)
-
-
-def _write(ix: index.Index, docs: Iterable[IndexDoc], delete_ids: Iterable[int], timeout: float,
-           progress: Callable[[int], None] | None, clear: bool, newer_than: int | None,
-           new_ids: list[int], load: Callable[[list[int]], Iterable[IndexDoc]] | None, procs: int,
-           parallel_min: int) -> int:
-    """Add or replace ``docs`` and delete ``delete_ids`` in as few commits as memory allows.
-    ``clear`` replaces the whole index in one commit (a rebuild: searchers see the old
-    generation until then). Documents of entries with an id above ``newer_than`` (the
-    highest id the index has ever held) are added without looking for an old version.
-
-    ``new_ids`` are entries the index has never held, whose documents ``load(ids)`` reads
-    (a bulk import's). With ``procs`` > 1, fork available and at least ``parallel_min`` of
-    them, they are shared out among child processes, ``procs`` at a time, each reading its
-    share from the database and writing it into a segment of its own, while this process
-    writes ``docs`` and the deletions; the children's segments join the last commit, before
-    this process's own (so documents stay in entry order). Otherwise this process adds them.
-    Raises LockError when the lock is not free within ``timeout``."""
-    shares: deque[list[int]] = deque()
-    in_children = bool(new_ids) and procs > 1 and len(new_ids) >= parallel_min and bulk.allowed()
-    if in_children:
-        shares.extend(_shares(new_ids, procs))
-    # (document, whether an older version may be in the index)
-    todo = ((doc, not clear and (newer_than is None or doc.entry_id <= newer_than)) for doc in docs)
-    if new_ids and not in_children:
-        todo = chain(todo, ((doc, False) for doc in load(new_ids)))
-    writer = open_writer(ix, timeout)
-    running: deque[bulk.Child] = deque()
-    count = pending = 0
-    extra: list = []  # the children's segments
-    try:
-        while shares and len(running) < procs:
-            running.append(_fork_segment(ix, load, shares.popleft()))
-        for entry_id in delete_ids:
-            writer.delete_by_term("id", str(entry_id))
-        for doc, update in todo:
-            _add(writer, doc, update)
-            count += 1
-            pending += 1
-            if progress:
-                progress(1)
-            if pending >= COMMIT_EVERY and not clear:
-                _commit(writer, [], merge=False)
-                writer, pending = open_writer(ix, timeout), 0
-        while running:  # in order: the shares are of a size, so they end about in order
-            extra += _collect([running.popleft()])
-            if shares:
-                running.append(_fork_segment(ix, load, shares.popleft()))
-    except BaseException:
-        try:
-            _collect(list(running), check=False)
-        finally:
-            writer.cancel()
-        raise
-    extra = [segment for segment in extra if segment is not None]
-    count += sum(segment.doc_count() for segment in extra)
-    _commit(writer, extra, mergetype=writing.CLEAR if clear else None,
-            merge=not clear and count < COMMIT_EVERY)
-    return count
-
-
-def _shares(ids: list[int], procs: int) -> list[list[int]]:
-    """``ids`` in runs of equal size: at least one per process, none above what one process
-    may hold in memory (``COMMIT_EVERY`` over ``procs``)."""
-    count = max(procs, -(-len(ids) * procs // COMMIT_EVERY))
-    size = -(-len(ids) // count)
-    return [ids[start:start + size] for start in range(0, len(ids), size)]
-
-
-def _commit(writer: writing.SegmentWriter, extra: list, **kwargs) -> None:
-    """Commit ``writer`` together with segments that child processes wrote (as Whoosh's
-    multi-process writer does with ``multisegment``: they join the table of contents,
-    before the writer's own segment)."""
-    if not extra:
-        writer.commit(**kwargs)
-        return
-    try:
-        segments = writer._merge_segments(kwargs.get("mergetype"), False, kwargs.get("merge"))  # noqa: SLF001
-        segments += extra
-        if writer._added:  # noqa: SLF001
-            segments.append(writer._finalize_segment())  # noqa: SLF001
-        else:
-            writer._close_segment()  # noqa: SLF001
-        writer._commit_toc(segments)  # noqa: SLF001
-    except BaseException:
-        writer.cancel()
-        raise
-    writer._finish()  # noqa: SLF001
-
-
-def _collect(children: list[bulk.Child], check: bool = True) -> list:
-    """Wait for every child (no zombies) and return their segments, in order; raise for
-    the first that failed."""
-    results = [bulk.result(child) for child in children]
-    failed = [value for ok, value in results if not ok]
-    if failed and check:
-        raise RuntimeError(f"a search index writer process failed: {failed[0]}")
-    return [value for ok, value in results if ok]
-
-
-def _fork_segment(ix: index.Index, load: Callable[[list[int]], Iterable[IndexDoc]], ids: list[int]) -> bulk.Child:
-    """Fork a child that reads the documents of ``ids`` with ``load``, writes them into a
-    new segment and sends the segment object back (None if there were none)."""
-    def write_segment():
-        sub = _Writer(ix, _lk=False, compound=False, codec=W3Codec(blocklimit=BLOCK, compression=0))
-        sub.pool.cleanup()
-        sub.pool = _FastPool()
-        for doc in load(ids):
-            _add(sub, doc, False)
-        if not sub._added:  # noqa: SLF001 - none still published
-            sub._close_segment()  # noqa: SLF001
-            return None
-        # Its temporary folder is the parent's too: the parent's writer removes it.
-        return sub._finalize_segment()  # noqa: SLF001
-    return bulk.start(write_segment)
 
 
 def disk_size(path: str | Path) -> int:
