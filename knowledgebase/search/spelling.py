@@ -1,17 +1,27 @@
 """“Did you mean”: words of a query that occur nowhere are replaced by the most frequent
-indexed word one or two edits away (Damerau-Levenshtein; the first letter is kept, which
-keeps the lexicon scan short)."""
+indexed word within ``max_edits`` of the word *as typed* (Damerau-Levenshtein, diacritics
+and case ignored; the first letter is kept, which keeps the lexicon scan short). The
+distance is measured between the typed word and the word offered, not between their
+stems: "måltider" (stem "maltid") is two edits from the stem "malin" but four from the
+word, so it is not offered."""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from knowledgebase.search import store
-from knowledgebase.search.analysis import en_term, sv_term
+from knowledgebase.search.analysis import en_term, fold, sv_term
 from knowledgebase.search.engine import State
 from knowledgebase.search.query import tokenize
 
 MIN_WORD = 3
+# Words of up to this many letters are corrected by at most one edit, longer ones by two.
+SHORT_WORD = 4
+
+
+def max_edits(word: str) -> int:
+    """The edits allowed between a typed word and its correction (docs/search.md)."""
+    return 1 if len(word) <= SHORT_WORD else 2
 
 
 def distance(a: str, b: str) -> int:
@@ -40,23 +50,33 @@ def _known(state: State, word: str) -> bool:
 
 
 def correct(state: State, word: str) -> str | None:
-    """The best replacement for an unknown word, spelled with its diacritics."""
+    """The best replacement for an unknown word, spelled with its diacritics, or None when
+    no indexed word lies within ``max_edits(word)`` of the word as typed."""
     stem = sv_term(word)[0]
     if len(stem) < MIN_WORD or stem.isdigit():
         return None
-    maxdist = 1 if len(stem) <= 4 else 2
-    best: tuple[int, int, str] | None = None
+    typed = fold(word)
+    limit = max_edits(typed)
+    # The candidates are the typed stem's neighbours in the lexicon; each is then measured
+    # as it would be shown against the word as typed, which is what the person compares.
+    frequency: dict[str, int] = {}
     for seg, _ in state.segments:
         lexicon = seg.lexicon()
         with seg.lock:
-            candidates = {t for f in store.TEXT_FIELDS for t in seg.reader.terms_within(f, stem, maxdist, prefix=1)}
-        for term in candidates:
-            rank = (distance(stem, term), -lexicon.df.get(term, 0), term)
-            if best is None or rank < best:
-                best = rank
-    if best is None or best[0] == 0:
-        return None
-    term = best[2]
+            found = {t for f in store.TEXT_FIELDS for t in seg.reader.terms_within(f, stem, limit, prefix=1)}
+        for term in found:
+            frequency[term] = frequency.get(term, 0) + lexicon.df.get(term, 0)
+    best: tuple[int, int, str] | None = None
+    for term, df in frequency.items():
+        shown = _shown(state, term)
+        edits = distance(typed, fold(shown))
+        if 0 < edits <= limit and (best is None or (edits, -df, shown) < best):
+            best = (edits, -df, shown)
+    return best[2] if best else None
+
+
+def _shown(state: State, term: str) -> str:
+    """How an indexed term is offered: its spelling with diacritics if it has one."""
     variants = sorted({v for seg, _ in state.segments for v in seg.variants(term)})
     return variants[0] if variants else term
 
