@@ -71,3 +71,15 @@ def test_short_words_allow_one_edit_only(app, make_entry):
     make_entry("glossary", title={"sv": "Fiktivt torg"}, summary={"sv": "Ett fiktivt torg."})
     assert run(app, "tort").suggestion == "torg"
     assert run(app, "tyxg").suggestion is None
+
+
+def test_suggestion_is_a_word_of_the_texts_not_a_stem(app, make_entry):
+    make_entry("glossary", title={"sv": "Fiktiv term", "en": "Fictional term"},
+               summary={"sv": "Påhittad.", "en": "Fictional social enterprises in the region."})
+    result = run(app, "enterprices")
+    assert result.suggestion == "enterprises" and result.total == 1
+
+
+def test_inflected_typo_gets_the_inflected_word(app, make_entry):
+    make_entry("glossary", title={"sv": "Fiktiv term"}, summary={"sv": "Kooperativet i Fiktivby."})
+    assert run(app, "kooperatvet").suggestion == "kooperativet"
