@@ -3,11 +3,14 @@ groups and legal form are text; "did you mean" stays within the stated edit dist
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from tests.search_support import run, titles
+from tests.search_support import add_synonyms, run, titles
 
 SILENT = {"sv": "Fiktiv verksamhet som lagar mat och dukar upp till möten."}
 
@@ -83,3 +86,16 @@ def test_suggestion_is_a_word_of_the_texts_not_a_stem(app, make_entry):
 def test_inflected_typo_gets_the_inflected_word(app, make_entry):
     make_entry("glossary", title={"sv": "Fiktiv term"}, summary={"sv": "Kooperativet i Fiktivby."})
     assert run(app, "kooperatvet").suggestion == "kooperativet"
+
+
+def _seed_groups() -> list[list[str]]:
+    path = Path(__file__).resolve().parent.parent / "seed_data" / "search" / "synonyms.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["groups"]
+
+
+@pytest.mark.parametrize("typed", ["arbetsintegrering", "arbetsintegration", "arbetsintegrerande", "work integration"])
+def test_work_integration_variants_are_synonyms(app, make_entry, typed):
+    add_synonyms(app, *_seed_groups())
+    make_entry("glossary", title={"sv": "Fiktiv förening"}, summary={"sv": "Arbetar med arbetsintegrering."})
+    make_entry("glossary", title={"sv": "Fiktivt nätverk"}, summary={"sv": "Stöd till arbetsintegration."})
+    assert sorted(titles(app, typed)) == ["Fiktiv förening", "Fiktivt nätverk"]
