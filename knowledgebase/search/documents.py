@@ -50,13 +50,16 @@ class IndexDoc:
     title: Texts = field(default_factory=list)
     summary: Texts = field(default_factory=list)
     body: Texts = field(default_factory=list)
+    # The names of an enterprise's service categories, CPV codes, target groups and legal
+    # form: what buyers type, even when the entry's own texts do not use the word.
+    tags: Texts = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     facets: list[str] = field(default_factory=list)
 
     def stamp(self) -> str:
         """A fingerprint of everything indexed: the drift check compares it."""
         data = [self.type, self.slug, self.title_sv, self.title_en, self.updated, self.title,
-                self.summary, self.body, sorted(self.places), sorted(self.facets)]
+                self.summary, self.body, self.tags, sorted(self.places), sorted(self.facets)]
         return hashlib.blake2b(json.dumps(data, ensure_ascii=False).encode(), digest_size=12).hexdigest()
 
     def label(self) -> str:
@@ -93,8 +96,9 @@ def _timestamp(value: datetime | None) -> int:
 
 
 class _Places:
-    """Municipality and county names, the municipalities of each county and the CPV terms of
-    each service category, loaded once per run."""
+    """Municipality and county names, the municipalities of each county, the CPV terms of
+    each service category and the names (both languages) of the enterprise vocabularies,
+    loaded once per run."""
 
     def __init__(self, conn: Connection):
         self.municipalities = {
@@ -106,8 +110,18 @@ class _Places:
         for code, (_name, county) in self.municipalities.items():
             self.in_county[county].append(code)
         self.cpv: dict[str, set[str]] = defaultdict(set)
+        self.names: dict[str, dict[str, Texts]] = {}
+        for name, model in (("service", m.ServiceCategory), ("target_group", m.TargetGroup),
+                            ("legal_form", m.LegalForm)):
+            self.names[name] = {slug: _named(sv, en) for slug, sv, en in conn.execute(
+                select(model.slug, model.name_sv, model.name_en))}
         for code in cpv_codes(conn.execute(select(m.ServiceCategory.slug, m.ServiceCategory.cpv))):
             self.cpv[code.category].update(cpv_terms(code.code))
+            self.names["service"].setdefault(code.category, []).extend(_named(code.name_sv, code.name_en))
+
+
+def _named(name_sv: str | None, name_en: str | None) -> Texts:
+    return [(text, lang) for text, lang in ((name_sv or "", "sv"), (name_en or "", "en")) if text.strip()]
 
 
 def published_ids(conn: Connection) -> list[int]:
@@ -180,8 +194,17 @@ def _document(row, extra, links: dict[str, dict[int, list]], places: _Places) ->
         facets += [f"{name}:{value}" for value in links[name].get(entry_id, [])]
     if type_key == "enterprise":
         facets += _buyer_terms(entry_id, extra, links, places)
+        doc.tags = _tags(entry_id, extra, links, places)
     doc.facets = facets
     return doc
+
+
+def _tags(entry_id: int, extra, links: dict[str, dict[int, list]], places: _Places) -> Texts:
+    """The names of an enterprise's service categories (with their CPV codes' names), target
+    groups and legal form, in both languages, as text."""
+    keys = {name: sorted(links[name].get(entry_id, [])) for name in ("service", "target_group")}
+    keys["legal_form"] = [extra["legal_form_slug"]] if extra.get("legal_form_slug") else []
+    return [text for name, slugs in keys.items() for slug in slugs for text in places.names[name].get(slug, [])]
 
 
 def _buyer_terms(entry_id: int, extra, links: dict[str, dict[int, list]], places: _Places) -> list[str]:

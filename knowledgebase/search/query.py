@@ -25,7 +25,9 @@ MAX_PREFIX_TERMS = 30
 MAX_COMPOUND_TERMS = 24
 # Lexicon entries looked at per expansion: bounds the work for very short prefixes.
 MAX_SCAN = 20_000
-FIELD_WEIGHTS = {"title": 3.0, "summary": 1.6, "body": 1.0}
+# "tags": the names of an enterprise's services, CPV codes, target groups and legal form,
+# below its own texts (a category name is broad; the entry's own words say more).
+FIELD_WEIGHTS = {"title": 3.0, "summary": 1.6, "body": 1.0, "tags": 0.8}
 PLACE_WEIGHT = 2.0
 # A word typed with diacritics: documents spelled exactly so come first (a tier, not a nudge).
 EXACT_TIER = 1000.0

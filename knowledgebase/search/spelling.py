@@ -1,17 +1,33 @@
 """“Did you mean”: words of a query that occur nowhere are replaced by the most frequent
-indexed word one or two edits away (Damerau-Levenshtein; the first letter is kept, which
-keeps the lexicon scan short)."""
+indexed word within ``max_edits`` of the word *as typed* (Damerau-Levenshtein, diacritics
+and case ignored; the first letter is kept, which keeps the lexicon scan short). The
+distance is measured between the typed word and the word offered, not between their
+stems: "måltider" (stem "maltid") is two edits from the stem "malin" but four from the
+word, so it is not offered. What is offered is a real word of the indexed texts (how an
+entry holding the term spells it), never a bare stem."""
 
 from __future__ import annotations
 
 from collections import Counter
 
+from knowledgebase.extensions import db
 from knowledgebase.search import store
-from knowledgebase.search.analysis import en_term, sv_term
+from knowledgebase.search.analysis import en_term, fold, sv_term, term as stem_in, words
+from knowledgebase.search.documents import iter_documents
 from knowledgebase.search.engine import State
 from knowledgebase.search.query import tokenize
 
 MIN_WORD = 3
+# Candidate terms whose spellings are looked up in the entries that hold them (a few
+# single-row reads, and only for a word that occurs nowhere).
+MAX_CANDIDATES = 8
+# Words of up to this many letters are corrected by at most one edit, longer ones by two.
+SHORT_WORD = 4
+
+
+def max_edits(word: str) -> int:
+    """The edits allowed between a typed word and its correction (docs/search.md)."""
+    return 1 if len(word) <= SHORT_WORD else 2
 
 
 def distance(a: str, b: str) -> int:
@@ -40,25 +56,55 @@ def _known(state: State, word: str) -> bool:
 
 
 def correct(state: State, word: str) -> str | None:
-    """The best replacement for an unknown word, spelled with its diacritics."""
+    """The best replacement for an unknown word, spelled with its diacritics, or None when
+    no indexed word lies within ``max_edits(word)`` of the word as typed."""
     stem = sv_term(word)[0]
     if len(stem) < MIN_WORD or stem.isdigit():
         return None
-    maxdist = 1 if len(stem) <= 4 else 2
-    best: tuple[int, int, str] | None = None
+    typed = fold(word)
+    limit = max_edits(typed)
+    # The candidates are the typed stem's neighbours in the lexicon; each is then measured
+    # as it would be shown against the word as typed, which is what the person compares.
+    frequency: dict[str, int] = {}
     for seg, _ in state.segments:
         lexicon = seg.lexicon()
         with seg.lock:
-            candidates = {t for f in store.TEXT_FIELDS for t in seg.reader.terms_within(f, stem, maxdist, prefix=1)}
-        for term in candidates:
-            rank = (distance(stem, term), -lexicon.df.get(term, 0), term)
-            if best is None or rank < best:
+            found = {t for f in store.TEXT_FIELDS for t in seg.reader.terms_within(f, stem, limit, prefix=1)}
+        for term in found:
+            frequency[term] = frequency.get(term, 0) + lexicon.df.get(term, 0)
+    nearest = sorted(frequency, key=lambda t: (distance(stem, t), -frequency[t], t))[:MAX_CANDIDATES]
+    best: tuple[int, int, str] | None = None
+    for term, spellings in _spellings(state, nearest).items():
+        for shown, count in spellings.items():
+            edits = distance(typed, fold(shown))
+            rank = (edits, -frequency[term] * 1000 - count, shown)
+            if 0 < edits <= limit and (best is None or rank < best):
                 best = rank
-    if best is None or best[0] == 0:
-        return None
-    term = best[2]
-    variants = sorted({v for seg, _ in state.segments for v in seg.variants(term)})
-    return variants[0] if variants else term
+    return best[2] if best else None
+
+
+def _spellings(state: State, terms: list[str]) -> dict[str, Counter]:
+    """The words (as written, lower-cased) that each term stands for in an entry holding it."""
+    holder: dict[str, int] = {}
+    for term in terms:
+        bits = 0
+        for fieldname in store.TEXT_FIELDS:
+            bits |= state.term_bits(fieldname, term)
+        bits &= state.live
+        if bits:
+            holder[term] = state.entry_id((bits & -bits).bit_length() - 1)
+    found: dict[str, Counter] = {term: Counter() for term in holder}
+    if not holder:
+        return found
+    with db.engine.connect() as conn:
+        docs = list(iter_documents(conn, set(holder.values())))
+    for doc in docs:
+        wanted = {term for term, eid in holder.items() if eid == doc.entry_id}
+        for text, lang in (*doc.title, *doc.summary, *doc.body, *doc.tags):
+            for word in words(text):
+                if stem_in(word, lang) in wanted:
+                    found[stem_in(word, lang)][word] += 1
+    return found
 
 
 def suggestion_for(state: State, query: str) -> str | None:

@@ -25,9 +25,9 @@ from knowledgebase.search.documents import IndexDoc
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the analysis changes: a different version means "rebuild".
-SCHEMA_VERSION = "kb-search-6"
+SCHEMA_VERSION = "kb-search-7"
 VERSION_FILE = "KB_SCHEMA_VERSION"
-TEXT_FIELDS = ("title", "summary", "body")
+TEXT_FIELDS = ("title", "summary", "body", "tags")
 # Bulk writes commit every this many documents, which bounds the writer's memory.
 COMMIT_EVERY = 25_000
 # Added documents from which a write is split over processes (see ``write``): below this,
@@ -98,12 +98,14 @@ def make_schema() -> fields.Schema:
         len_title=fields.COLUMN(columns.NumericColumn("H")),
         len_summary=fields.COLUMN(columns.NumericColumn("H")),
         len_body=fields.COLUMN(columns.NumericColumn("H")),
+        len_tags=fields.COLUMN(columns.NumericColumn("H")),
         tkey_sv=fields.COLUMN(columns.VarBytesColumn()),
         tkey_en=fields.COLUMN(columns.VarBytesColumn()),
         stamp=fields.STORED(),
         title=ReadyField(TermPositions()),
         summary=ReadyField(TermPositions()),
         body=ReadyField(TermPositions()),
+        tags=ReadyField(TermPositions()),
         places=ReadyField(TermSet()),
         exact=ReadyField(TermSet()),
         facet=ReadyField(TermSet()),
@@ -123,7 +125,7 @@ def fields_for(doc: IndexDoc) -> tuple[dict, dict[str, dict[str, list[int]]], di
         terms.add_all(getattr(doc, name))
         positions[name] = terms.positions
         plain[f"len_{name}"] = min(terms.length, 65_535)
-        if name != "body":  # the exact-spelling bonus counts in titles and summaries
+        if name in ("title", "summary"):  # the exact-spelling bonus counts in titles and summaries
             exact |= terms.exact
     keywords = {
         "exact": sorted(exact),

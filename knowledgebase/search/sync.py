@@ -3,7 +3,8 @@
 After each flush the ids of changed entries are collected in ``session.info``; after the
 commit they are indexed (reading the committed rows again, so the index only ever sees
 committed data); a rollback discards them. Renaming a municipality or county reindexes the
-entries in it (changing a service category's CPV codes, its enterprises); changing a synonym group only refreshes the synonyms (applied at query time)."""
+entries in it (changing a service category, target group or legal form: its enterprises,
+which are found by those names and CPV codes); changing a synonym group only refreshes the synonyms (applied at query time)."""
 
 from __future__ import annotations
 
@@ -46,8 +47,9 @@ def _after_flush(session: Session, _context) -> None:
                 ids.add(obj.id)
         elif isinstance(obj, (m.Municipality, m.County)):
             session.info.setdefault(PLACES, set()).add((type(obj).__name__, obj.code))
-        elif isinstance(obj, m.ServiceCategory):  # its CPV codes are terms of its enterprises
-            session.info.setdefault(PLACES, set()).add(("ServiceCategory", obj.slug))
+        elif isinstance(obj, (m.ServiceCategory, m.TargetGroup, m.LegalForm)):
+            # its names (and CPV codes) are terms of its enterprises
+            session.info.setdefault(PLACES, set()).add((type(obj).__name__, obj.slug))
         elif isinstance(obj, m.SynonymGroup):
             session.info[SYNONYMS] = True
 
@@ -85,11 +87,16 @@ def _entries_in(places: set[tuple[str, str]]) -> set[int]:
     municipalities = [code for kind, code in places if kind == "Municipality"]
     counties = [code for kind, code in places if kind == "County"]
     services = [slug for kind, slug in places if kind == "ServiceCategory"]
+    groups = [slug for kind, slug in places if kind == "TargetGroup"]
+    forms = [slug for kind, slug in places if kind == "LegalForm"]
     link_m, link_c, link_s = tables.entry_municipality, tables.entry_county, tables.enterprise_service
+    link_t = tables.enterprise_target_group
     with db.engine.connect() as conn:
         in_counties = select(m.Municipality.code).where(m.Municipality.county_code.in_(counties))
         ids = set(conn.scalars(select(link_m.c.entry_id).where(or_(
             link_m.c.municipality_key.in_(municipalities), link_m.c.municipality_key.in_(in_counties)))))
         ids |= set(conn.scalars(select(link_c.c.entry_id).where(link_c.c.county_key.in_(counties))))
         ids |= set(conn.scalars(select(link_s.c.entry_id).where(link_s.c.service_category_key.in_(services))))
+        ids |= set(conn.scalars(select(link_t.c.entry_id).where(link_t.c.target_group_key.in_(groups))))
+        ids |= set(conn.scalars(select(m.Enterprise.id).where(m.Enterprise.legal_form_slug.in_(forms))))
     return ids
