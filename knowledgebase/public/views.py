@@ -16,6 +16,7 @@ from knowledgebase.extensions import db
 from knowledgebase.i18n import best_locale
 from knowledgebase.public.blueprint import bp
 from knowledgebase.services.content import entries as entry_service
+from knowledgebase.services.content import linked_data
 from knowledgebase.services.content import taxonomy
 from knowledgebase.services.content.csv_export import enterprise_rows, safe_csv_row
 
@@ -69,7 +70,8 @@ def entry_detail(type_key: str, slug: str):
     if entry is None:
         abort(404)
     return render_template(
-        "public/entry_detail.html", ct=ct, entry=entry, related=entry_service.related_entries(entry)
+        "public/entry_detail.html", ct=ct, entry=entry, related=entry_service.related_entries(entry),
+        linked_data=linked_data.entry_linked_data(entry, g.get("lang", "sv")),
     )
 
 
