@@ -10,7 +10,7 @@ from typing import Any
 
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY
-from knowledgebase.urls import entry_page_url, external_url
+from knowledgebase.urls import entry_list_url, entry_page_url
 
 CONTEXT = "https://schema.org"
 
@@ -107,7 +107,7 @@ def _glossary(entry: m.GlossaryTerm, lang: str) -> Data:
         "inDefinedTermSet": {
             "@type": "DefinedTermSet",
             "name": str(glossary.plural),
-            "url": external_url("public.entry_list", lang=lang, type_key=glossary.key),
+            "url": entry_list_url(glossary.key, lang),
         },
     }
 
