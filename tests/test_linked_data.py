@@ -230,3 +230,20 @@ def test_every_seeded_page_carries_linked_data_that_parses(seeded_app, seeded_cl
         assert data["url"] == page_url(seeded_app, type_key, slug, lang)
         assert data["name"]
         assert empty_values(data) == [], (type_key, slug, lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_glossary_page_is_the_set_of_its_published_terms(app, client, make_entry, lang):
+    published = slug_of(app, make_entry("glossary", title={"sv": "Fiktiv term", "en": "Fictional term"},
+                                        abbreviation="FT"))
+    make_entry("glossary", status="draft", title={"sv": "Fiktivt utkast"})
+    html = client.get(f"/{lang}/glossary/").get_data(as_text=True)
+    inline = [attrs for attrs, _ in scripts_of(html) if "src" not in attrs]
+    assert inline == [{"type": "application/ld+json"}]
+    (data,) = extruct.extract(html, syntaxes=["json-ld"], uniform=False)["json-ld"]
+    assert data["@type"] == "DefinedTermSet"
+    assert data["url"] == f"{app.config['BASE_URL'].rstrip('/')}/{lang}/glossary/"
+    assert data["hasDefinedTerm"] == [{
+        "@type": "DefinedTerm", "name": {"sv": "Fiktiv term", "en": "Fictional term"}[lang], "alternateName": "FT",
+        "url": page_url(app, "glossary", published, lang)}]
+    assert empty_values(data) == []

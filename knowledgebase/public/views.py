@@ -54,7 +54,8 @@ def entry_list(type_key: str):
     if ct.key == "glossary" and filters.is_empty():
         terms = list(db.session.scalars(entry_service.published_query(ct).order_by(m.Entry.title_sv).options(
             selectinload(m.GlossaryTerm.related))))
-        return render_template("public/glossary.html", ct=ct, terms=terms)
+        return render_template("public/glossary.html", ct=ct, terms=terms,
+                               linked_data=linked_data.glossary_linked_data(terms, g.lang))
     page = entry_service.list_published(
         ct, filters, page_arg(), current_app.config["PER_PAGE"], sort=sort, locale=g.lang
     )

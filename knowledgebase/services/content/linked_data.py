@@ -112,6 +112,20 @@ def _glossary(entry: m.GlossaryTerm, lang: str) -> Data:
     }
 
 
+def glossary_linked_data(terms: list[m.GlossaryTerm], lang: str) -> Data:
+    """The glossary page's JSON-LD: the set of its published terms, each with its page."""
+    glossary = BY_KEY["glossary"]
+    defined = [{"@type": "DefinedTerm", "name": term.title(lang), "alternateName": term.abbreviation,
+                "url": entry_page_url(term, lang)} for term in terms if term.is_published]
+    return _compact({
+        "@context": CONTEXT,
+        "@type": "DefinedTermSet",
+        "name": str(glossary.plural),
+        "url": entry_list_url(glossary.key, lang),
+        "hasDefinedTerm": defined,
+    })
+
+
 def _advice(entry: m.AdviceContact, lang: str) -> Data:
     return _organisation(entry, lang, entry.website)
 
