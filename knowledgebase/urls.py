@@ -25,6 +25,11 @@ def entry_page_url(entry, lang: str) -> str:
     return external_url("public.entry_detail", lang=lang, type_key=entry.type, slug=entry.slug)
 
 
+def entry_list_url(type_key: str, lang: str) -> str:
+    """A content type's list page (the glossary's is the set its terms belong to)."""
+    return external_url("public.entry_list", lang=lang, type_key=type_key)
+
+
 def confirmation_url(entry_id: int, token: str, lang: str) -> str:
     """The page where an enterprise's contact confirms or corrects its entry."""
     return external_url("public.confirm_entry", lang=lang, entry_id=entry_id, token=token)

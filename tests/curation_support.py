@@ -5,6 +5,7 @@ entries in any status, and an HTML checker for inert markup (the apps come from 
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from html.parser import HTMLParser
 from typing import Any
@@ -79,11 +80,15 @@ class _Collector(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str]]] = []
         self.scripts_with_body: list[str] = []
+        # Bodies of schema.org JSON-LD data blocks (never executed by a browser).
+        self.json_ld: list[str] = []
         self._in_script = False
+        self._data_block = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, {name: value or "" for name, value in attrs}))
         self._in_script = tag == "script"
+        self._data_block = self._in_script and self.tags[-1][1] == JSON_LD_ATTRIBUTES
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script":
@@ -91,7 +96,7 @@ class _Collector(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self._in_script and data.strip():
-            self.scripts_with_body.append(data)
+            (self.json_ld if self._data_block else self.scripts_with_body).append(data)
 
 
 def parse(html: str) -> _Collector:
@@ -100,8 +105,18 @@ def parse(html: str) -> _Collector:
     return collector
 
 
+JSON_LD_ATTRIBUTES = {"type": "application/ld+json"}
 DANGEROUS_TAGS = {"iframe", "object", "embed", "base", "frame", "frameset", "applet", "math", "svg"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "poster", "background"}
+
+
+def _safe_json(body: str) -> bool:
+    """Whether a data block's text is JSON with no raw ``<`` in it."""
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return "<" not in body
 
 
 def inert_problems(html: str) -> list[str]:
@@ -109,8 +124,11 @@ def inert_problems(html: str) -> list[str]:
     event handlers, javascript:/data: URLs, dangerous elements, meta refresh."""
     page = parse(html)
     problems = [f"inline script {body[:40]!r}" for body in page.scripts_with_body]
+    # A JSON-LD block is data, not script; it must hold valid JSON that cannot end the block
+    # (a breakout would also show as a script tag of its own below).
+    problems += [f"JSON-LD block {body[:40]!r}" for body in page.json_ld if not _safe_json(body)]
     for tag, attrs in page.tags:
-        if tag == "script" and not attrs.get("src", "").startswith("/static/"):
+        if tag == "script" and not attrs.get("src", "").startswith("/static/") and attrs != JSON_LD_ATTRIBUTES:
             problems.append(f"script {attrs}")
         if tag in DANGEROUS_TAGS:
             problems.append(f"<{tag}>")

@@ -16,6 +16,7 @@ from knowledgebase.extensions import db
 from knowledgebase.i18n import best_locale
 from knowledgebase.public.blueprint import bp
 from knowledgebase.services.content import entries as entry_service
+from knowledgebase.services.content import linked_data
 from knowledgebase.services.content import taxonomy
 from knowledgebase.services.content.csv_export import enterprise_rows, safe_csv_row
 
@@ -53,7 +54,8 @@ def entry_list(type_key: str):
     if ct.key == "glossary" and filters.is_empty():
         terms = list(db.session.scalars(entry_service.published_query(ct).order_by(m.Entry.title_sv).options(
             selectinload(m.GlossaryTerm.related))))
-        return render_template("public/glossary.html", ct=ct, terms=terms)
+        return render_template("public/glossary.html", ct=ct, terms=terms,
+                               linked_data=linked_data.glossary_linked_data(terms, g.lang))
     page = entry_service.list_published(
         ct, filters, page_arg(), current_app.config["PER_PAGE"], sort=sort, locale=g.lang
     )
@@ -69,7 +71,8 @@ def entry_detail(type_key: str, slug: str):
     if entry is None:
         abort(404)
     return render_template(
-        "public/entry_detail.html", ct=ct, entry=entry, related=entry_service.related_entries(entry)
+        "public/entry_detail.html", ct=ct, entry=entry, related=entry_service.related_entries(entry),
+        linked_data=linked_data.entry_linked_data(entry, g.get("lang", "sv")),
     )
 
 
