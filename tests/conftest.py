@@ -420,3 +420,13 @@ def mail_app(tmp_path, mailbox):
                             BASE_URL="https://kunskapsbank.example.org")
     yield app
     close_app(app)
+
+
+@pytest.fixture
+def adviser(mail_app):
+    """An adviser's client on ``mail_app``, with the editorial area in English."""
+    from tests.curation_support import logged_in_client
+
+    client = logged_in_client(mail_app, "adviser")
+    client.post("/auth/language", data={"lang": "en"})
+    return client
