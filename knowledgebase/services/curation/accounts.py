@@ -23,6 +23,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
+from knowledgebase.inputs import record_id
 from knowledgebase.models.accounts import ROLES, new_session_token
 from knowledgebase.models.base import now_utc
 from knowledgebase.services.curation import audit
@@ -223,10 +224,11 @@ def _active_admins() -> int:
 
 def load_user(identity: str) -> m.User | None:
     """Flask-Login's user loader: ``id:token`` as made by ``User.get_id``."""
-    user_id, _sep, token = (identity or "").partition(":")
-    if not user_id.isdigit() or not token:
+    raw_id, _sep, token = (identity or "").partition(":")
+    user_id = record_id(raw_id)
+    if user_id is None or not token:
         return None
-    user = db.session.get(m.User, int(user_id))
+    user = db.session.get(m.User, user_id)
     if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
         return None
     return user
