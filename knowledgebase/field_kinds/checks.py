@@ -10,7 +10,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+from knowledgebase.inputs import SLUG
+
+
+SLUG_RE = SLUG  # the same shape as in a URL
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{5,30}$")
 URL_RE = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)

@@ -115,9 +115,9 @@ def route_guide_page():
             value = route_guide.parse_value(raw_value)
         except ValueError:
             errors["value"] = _("Enter the value in whole kronor, for example 500 000.")
-    service = None
+    service, service_arg = None, inputs.arg_text("service", 100)
     try:
-        service = route_guide.resolve_service(inputs.arg_text("service", 100), g.lang)
+        service = route_guide.resolve_service(service_arg, g.lang)
     except route_guide.UnknownService:
         errors["service"] = _("Choose a service from the list, or enter a CPV code such as 90910000.")
     municipality = None
@@ -126,11 +126,11 @@ def route_guide_page():
         municipality = db.session.get(m.Municipality, code) if inputs.MUNICIPALITY_CODE.match(code) else None
         if municipality is None:
             errors["municipality"] = _("Choose a municipality from the list.")
-    asked = bool(raw_value or inputs.arg_text("service", 100))
+    asked = bool(raw_value or service_arg)
     guide = route_guide.build_guide(value, service, municipality, date.today(), g.lang) if asked and not errors else None
     categories = list(db.session.scalars(select(m.ServiceCategory).order_by(m.ServiceCategory.slug)))
     return render_template("public/route_guide.html", guide=guide, errors=errors, raw_value=raw_value,
-                           service_arg=inputs.arg_text("service", 100), municipality_arg=code,
+                           service_arg=service_arg, municipality_arg=code,
                            categories=categories, counties=taxonomy.counties_with_municipalities(),
                            limits=route_guide.current_limits(date.today()), limit_labels=route_guide.LIMIT_KEYS,
                            kronor=route_guide.kronor, thresholds_guide=route_guide.guide_article("thresholds"))

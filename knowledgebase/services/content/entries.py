@@ -16,14 +16,14 @@ from knowledgebase import freshness
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES, ContentType
 from knowledgebase.extensions import db
-from knowledgebase.inputs import BadFilter, BadInput, is_slug, whole_number
+from knowledgebase.inputs import COUNTY_CODE, MUNICIPALITY_CODE, BadFilter, BadInput, is_slug, whole_number
 
 SORTS = ("title", "updated")
 # The shape of each filter's values, checked before any value reaches the database.
 FILTER_SHAPES = {
     "package": re.compile(r"^[1-3]\.[1-3]$"),
-    "county": re.compile(r"^\d{2}$"),
-    "municipality": re.compile(r"^\d{4}$"),
+    "county": COUNTY_CODE,
+    "municipality": MUNICIPALITY_CODE,
 }
 
 
