@@ -175,7 +175,11 @@ def test_admin_pages_pass_axe_and_work_with_javascript(browser_world):
         # A failed save: the summary takes focus and its links lead to the fields.
         page.click("#save")
         page.wait_for_selector(".error-summary")
-        assert page.evaluate("document.activeElement.className") == "error-summary"
+        # admin.js moves the focus once it runs, which may be just after the
+        # summary is in the page: wait for it (a timeout fails the test).
+        page.wait_for_function(
+            "document.activeElement && document.activeElement.className === 'error-summary'",
+            timeout=5000)
         page.click(".error-summary a[href='#title_sv']")
         assert page.evaluate("document.activeElement.id") == "title_sv"
         assert problems == []
