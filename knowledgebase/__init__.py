@@ -154,7 +154,7 @@ def prepare_data(app: Flask) -> None:
     """Bring the embedded default to life: migrate, seed an empty database, build the index."""
     from knowledgebase import database, search
 
-    with app.app_context():
+    with app.app_context(), database.start_lock():
         database.upgrade_if_allowed()
         if app.config["AUTO_SEED"]:
             database.seed_if_empty()

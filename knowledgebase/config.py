@@ -22,6 +22,11 @@ DEFAULTS: dict[str, object] = {
     # of new entries for the index, and reading megabytes of seed YAML. 0: the cores, at most
     # 4; 1: no forking. Requests never fork (docs/search.md).
     "SEARCH_WRITE_PROCS": 0,
+    # Each process checks the search change log this often (seconds; 0: only when searching or
+    # after its own commits), so changes made on other nodes reach this node's index. A node
+    # not seen for SEARCH_NODE_TTL_DAYS is forgotten and rebuilds its index when it returns.
+    "SEARCH_FOLLOW_SECONDS": 1.0,
+    "SEARCH_NODE_TTL_DAYS": 7,
     "IMPORT_READ_PROCS": 0,
     "BABEL_DEFAULT_LOCALE": "sv",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",

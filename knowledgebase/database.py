@@ -1,14 +1,25 @@
-"""Database set-up: SQLite pragmas, migrations on start, seeding an empty database."""
+"""Database set-up: SQLite pragmas, migrations on start (one process at a time), seeding an
+empty database."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 
 from flask import Flask, current_app
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from knowledgebase.extensions import db
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: one process at a time is the operator's job
+    fcntl = None  # type: ignore[assignment]
+
+# Any fixed number: the advisory lock held while one process migrates and seeds.
+START_LOCK_KEY = 7_214_003_516
 
 
 @event.listens_for(Engine, "connect")
@@ -36,6 +47,34 @@ def upgrade() -> None:
     alembic_upgrade()
     # Alembic's fileConfig would otherwise silence loggers that exist at this point.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+@contextlib.contextmanager
+def start_lock() -> Iterator[None]:
+    """Let one process at a time migrate and seed: any number of workers or nodes starting at
+    once on an empty or outdated database end up with one schema and one copy of the seed.
+    PostgreSQL: a session advisory lock (every node sees it); SQLite: a lock file beside the
+    database file (its processes share one machine)."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": START_LOCK_KEY})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": START_LOCK_KEY})
+                conn.commit()
+        return
+    database = db.engine.url.database
+    if fcntl is None or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.start-lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def upgrade_if_allowed() -> None:

@@ -111,7 +111,8 @@ SHIPPED_HASH_METHOD = accounts.HASH_METHOD
 SCHEMA, TAXONOMY = "schema", "taxonomy"
 SQLITE_FILE = "knowledgebase.sqlite"
 INDEX_DIR = "search-index"
-TEST_CONFIG = {"TESTING": True, "AUTO_SEED": False, "SECRET_KEY": "fiktiv-testnyckel-endast-for-tester-Q7w2Zr9Kx4Lm8Np"}
+# No watcher thread per test app: searches catch up on the change log themselves.
+TEST_CONFIG = {"TESTING": True, "AUTO_SEED": False, "SEARCH_FOLLOW_SECONDS": 0, "SECRET_KEY": "fiktiv-testnyckel-endast-for-tester-Q7w2Zr9Kx4Lm8Np"}
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.search import facets as _facets
-from knowledgebase.search import searching, suggest as _suggest, sync
+from knowledgebase.search import follower, searching, suggest as _suggest, sync
 from knowledgebase.search.facets import FACET_LABELS, FACETS
 from knowledgebase.search.results import SORTS, Drift, Hit, SearchRequest, SearchResult
 from knowledgebase.search.service import EXTENSION, SearchService
@@ -28,7 +28,7 @@ from knowledgebase.inputs import BadInput as BadInput
 from knowledgebase.inputs import choice, number_or_default, single_line
 
 __all__ = [
-    "init_app", "note_written", "search", "parse_request", "suggest", "count_indexable", "rebuild", "check",
+    "init_app", "note_written", "search", "catch_up", "parse_request", "suggest", "count_indexable", "rebuild", "check",
     "facet_labels", "sorted_facet_values", "SearchRequest", "SearchResult", "Hit", "Drift", "FACETS", "FACET_LABELS", "SORTS",
 ]
 
@@ -38,14 +38,18 @@ MAX_PAGE = 10_000
 
 def init_app(app: Flask) -> None:
     """Open the index (creating it if missing) and build it when it is empty while the
-    database has published entries; then follow the database through session events."""
+    database has published entries, else catch up on the change log; then follow the
+    database through session events and, every ``SEARCH_FOLLOW_SECONDS``, a watcher thread."""
     service = SearchService(app)
     app.extensions[EXTENSION] = service
     if not service.enabled:
         return
     sync.register()
     weakref.finalize(app, service.close)
-    with app.app_context():
+    with app.app_context(), service.node.exclusive(timeout=600) as mine:
+        if not mine:
+            log.warning("another process of this node held the search index for 10 minutes; not waiting")
+            return
         ix, created = service.engine.open()
         try:
             wanted = count_indexable()
@@ -54,9 +58,10 @@ def init_app(app: Flask) -> None:
             return
         if wanted and (created or ix.doc_count() == 0):
             log.info("building the search index (%d entries)", wanted)
-            service.rebuild()
+            service._rebuild(None)  # noqa: SLF001 - under the node lock held here
         else:
-            service.drain()
+            service._catch_up(timeout=60)  # noqa: SLF001
+    follower.start(app, float(app.config.get("SEARCH_FOLLOW_SECONDS", 1.0)))
 
 
 def note_written(ids: Iterable[int]) -> None:
@@ -131,5 +136,11 @@ def rebuild(progress=None) -> int:
 
 
 def check() -> Drift:
-    """Compare the index with the database: missing, extra and stale entries."""
+    """Compare the index with the database: missing, extra and stale entries, and how far
+    this node has followed the change log."""
     return _service().check()
+
+
+def catch_up() -> int:
+    """Apply the change log to this node's index now; returns how many entries it changed."""
+    return _service().catch_up()

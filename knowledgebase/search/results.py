@@ -77,6 +77,9 @@ class Drift:
     missing: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
+    # This node's place in the change log, and the log's newest number.
+    position: int = 0
+    latest: int = 0
 
     def is_clean(self) -> bool:
         return not (self.missing or self.extra or self.stale)

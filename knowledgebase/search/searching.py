@@ -30,6 +30,8 @@ def run(search: SearchService, request: SearchRequest) -> SearchResult:
     if not search.enabled:
         result.message = _("Search is switched off on this site.")
         return result
+    # Changes committed by another process or node since the last look (one cheap query).
+    search.follow()
     try:
         with search.engine.reading() as state:
             _run(search, state, request, result)
@@ -37,7 +39,6 @@ def run(search: SearchService, request: SearchRequest) -> SearchResult:
         log.exception("search failed for %r", request.q[:200])
         result.hits, result.total, result.facets = [], 0, {}
         result.message = _("Search is not available at the moment. Please try again later.")
-    search.maybe_drain()
     return result
 
 

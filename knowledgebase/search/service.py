@@ -1,5 +1,5 @@
 """The search of one app: its engine, its synonyms, and keeping the index in step with the
-database (writes with a lock time-out, a retry queue, rebuilds and the drift check)."""
+database (writes with a lock time-out, following the change log, rebuilds and the drift check)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.search import batch_write, store
+from knowledgebase.search import batch_write, changelog, store
 from knowledgebase.search.documents import iter_documents, load_documents
 from knowledgebase.search.engine import Engine
 from knowledgebase.search.query import Synonyms
@@ -28,7 +29,9 @@ EXTENSION = "kb_search"
 WRITE_TIMEOUT = 1.0
 REBUILD_TIMEOUT = 120.0
 SYNONYM_TTL = 30.0
-QUEUE_RETRY_EVERY = 60.0
+# How often a node tells the database its position when nothing changed, and prunes the log.
+REPORT_EVERY = 3600.0
+PRUNE_EVERY = 600.0
 MAX_PROCS = 4
 
 
@@ -41,7 +44,9 @@ class SearchService:
         self.write_procs = int(app.config.get("SEARCH_WRITE_PROCS") or min(os.cpu_count() or 1, MAX_PROCS))
         self._synonyms: Synonyms | None = None
         self._synonyms_at = 0.0
-        self._queue_checked = 0.0
+        self.node = changelog.NodeFile(app.config["SEARCH_INDEX_DIR"])
+        self.node_ttl_days = float(app.config.get("SEARCH_NODE_TTL_DAYS", 7))
+        self._reported = self._pruned = -PRUNE_EVERY - REPORT_EVERY
         self._lock = threading.Lock()
         # Index writes done by this process (for logs and the benchmark).
         self.stats = {"writes": 0, "entries": 0, "seconds": 0.0}
@@ -67,8 +72,8 @@ class SearchService:
     # -- writing ----------------------------------------------------------------------------
 
     def index_ids(self, ids: Iterable[int], timeout: float | None = None) -> bool:
-        """Bring the index in line with the database for ``ids``; on failure (lock time-out,
-        damaged index) queue them for a retry. The database change stands either way."""
+        """Bring the index in line with the database for ``ids``; False if that failed (lock
+        time-out, damaged index): the change log still holds them, so a later catch-up retries."""
         ids = sorted(set(ids))
         if not ids:
             return True
@@ -96,9 +101,8 @@ class SearchService:
             self.stats["entries"] += len(ids)
             self.stats["seconds"] += time.perf_counter() - started
             return True
-        except Exception:  # noqa: BLE001 - the save must stand; the queue heals the index
-            log.warning("search index update failed; %d entries queued for retry", len(ids), exc_info=True)
-            self.enqueue(ids)
+        except Exception:  # noqa: BLE001 - the save stands; the change log heals the index
+            log.warning("search index update failed for %d entries; left in the change log", len(ids), exc_info=True)
             return False
 
     def _index(self):
@@ -106,49 +110,82 @@ class SearchService:
             self.engine.open()
         return self.engine.ix
 
-    def enqueue(self, ids: Iterable[int]) -> None:
-        rows = [{"entry_id": i} for i in ids]
-        try:
-            with db.engine.begin() as conn:
-                conn.execute(insert(m.SearchQueueItem), rows)
-        except SQLAlchemyError:
-            log.exception("could not queue %d entries for the search index", len(rows))
+    # -- following the change log -----------------------------------------------------------
 
-    def drain(self, timeout: float | None = None) -> int:
-        """Index the queued entries; returns how many were done."""
+    def position(self) -> int:
+        """How far this node's index has applied the change log."""
+        return self.node.read()[1]
+
+    def behind(self) -> int:
+        """How many sequence numbers the log is ahead of this node (0: caught up)."""
+        with db.engine.connect() as conn:
+            return max(changelog.latest(conn) - self.position(), 0)
+
+    def follow(self) -> None:
+        """Catch up if the log moved on (a cheap look at its newest number first)."""
         try:
-            with db.engine.connect() as conn:
-                rows = conn.execute(select(m.SearchQueueItem.id, m.SearchQueueItem.entry_id)).all()
+            if self.behind():
+                self.catch_up(timeout=0.2)
         except SQLAlchemyError:
-            return 0
-        if not rows:
-            return 0
-        last = max(r[0] for r in rows)
-        # Lift the rows out first: if the write fails, index_ids queues them again.
+            log.warning("could not read the search change log", exc_info=True)
+
+    def catch_up(self, timeout: float | None = None) -> int:
+        """Apply the change log after this node's position; returns how many entries were
+        brought in line. Another process of the node doing it already, or an index write that
+        fails, leaves the rest for the next call."""
+        timeout = self.write_timeout if timeout is None else timeout
+        with self.node.exclusive(timeout) as mine:
+            return self._catch_up(timeout) if mine else 0
+
+    def _catch_up(self, timeout: float) -> int:
+        node_id, position = self.node.node_id(), self.position()
+        with db.engine.connect() as conn:
+            newest, known = changelog.latest(conn), changelog.node_known(conn, node_id)
+        if newest < position or (position and not known):
+            # A log this index has not followed: another database, or rows pruned while this
+            # node was away for longer than SEARCH_NODE_TTL_DAYS.
+            log.warning("search index at %d does not follow the database's change log (at %d%s); rebuilding",
+                        position, newest, "" if known else ", node unknown")
+            return self._rebuild(None)
+        applied, moved = 0, not known
+        while (batch := self._pending(position)) is not None:
+            if batch.synonyms:
+                self.forget_synonyms()
+            if batch.entry_ids and not self.index_ids(batch.entry_ids, timeout):
+                break
+            position, applied, moved = batch.last, applied + len(batch.entry_ids), True
+            self.node.write(node_id, position)
+        if moved or time.monotonic() - self._reported > REPORT_EVERY:
+            self._report(node_id, position)
+        return applied
+
+    @staticmethod
+    def _pending(position: int) -> changelog.Pending | None:
+        with db.engine.connect() as conn:
+            return changelog.pending(conn, position)
+
+    def _report(self, node_id: str, position: int) -> None:
         with db.engine.begin() as conn:
-            conn.execute(delete(m.SearchQueueItem).where(m.SearchQueueItem.id <= last))
-        ids = {r[1] for r in rows}
-        return len(ids) if self.index_ids(ids, timeout) else 0
-
-    def maybe_drain(self) -> None:
-        """Retry queued entries now and then (cheap check; at most once a minute)."""
-        now = time.monotonic()
-        if now - self._queue_checked < QUEUE_RETRY_EVERY:
-            return
-        self._queue_checked = now
-        try:
-            with db.engine.connect() as conn:
-                queued = conn.scalar(select(func.count()).select_from(m.SearchQueueItem))
-        except SQLAlchemyError:
-            return
-        if queued:
-            self.drain(timeout=0.2)
+            changelog.report_position(conn, node_id, position)
+            if time.monotonic() - self._pruned > PRUNE_EVERY:
+                changelog.prune(conn, timedelta(days=self.node_ttl_days))
+                self._pruned = time.monotonic()
+        self._reported = time.monotonic()
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Replace the index with one built from the database, in one commit: searches see
-        the old index until it is done; saves meanwhile are queued and applied after."""
+        the old index until it is done; changes meanwhile are applied from the log after."""
+        with self.node.exclusive(REBUILD_TIMEOUT) as mine:
+            if not mine:
+                raise RuntimeError(f"another process of this node held the index for over {REBUILD_TIMEOUT:.0f} s")
+            return self._rebuild(progress)
+
+    def _rebuild(self, progress: Callable[[int], None] | None) -> int:
+        node_id = self.node.node_id()
         ix = self._index()
         with db.engine.connect() as conn:
+            # Everything up to here is in the rows read below; later changes are applied after.
+            start = changelog.latest(conn)
             try:
                 count = batch_write.write(ix, iter_documents(conn), [], REBUILD_TIMEOUT, progress, clear=True)
             except store.LockError:
@@ -157,7 +194,9 @@ class SearchService:
                 log.exception("rebuild into the existing index failed; starting from an empty one")
                 ix = self.engine.recreate()
                 count = batch_write.write(ix, iter_documents(conn), [], REBUILD_TIMEOUT, progress, clear=True)
-        self.drain(timeout=REBUILD_TIMEOUT)
+        self.node.write(node_id, start)
+        self._report(node_id, start)
+        self._catch_up(REBUILD_TIMEOUT)
         return count
 
     def check(self) -> Drift:
@@ -166,7 +205,9 @@ class SearchService:
         with self.engine.reading() as state:
             indexed = state.stamps()
             duplicates = state.live_count - len(indexed)
-        drift = Drift()
+        drift = Drift(position=self.position())
+        with db.engine.connect() as conn:
+            drift.latest = changelog.latest(conn)
         drift.missing = [wanted[i][0] for i in sorted(set(wanted) - set(indexed))]
         drift.extra = [f"#{i}" for i in sorted(set(indexed) - set(wanted))]
         drift.stale = [wanted[i][0] for i in sorted(set(wanted) & set(indexed)) if wanted[i][1] != indexed[i]]
