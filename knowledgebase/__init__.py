@@ -29,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     configure(app, config)
+    register_observability(app)
     register_extensions(app)
     register_security(app)
     register_input_rules(app)
@@ -96,6 +97,12 @@ def check_production_settings(config: Mapping[str, Any]) -> None:
                            "when KB_ENV=production: links in the API, feeds and e-mails use it")
 
 
+def register_observability(app: Flask) -> None:
+    from knowledgebase import observability
+
+    observability.init_app(app)
+
+
 def register_extensions(app: Flask) -> None:
     from knowledgebase import database, i18n
     from knowledgebase.extensions import babel, csrf, db, migrate
@@ -120,7 +127,7 @@ def register_input_rules(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from knowledgebase import admin, api, auth, public
+    from knowledgebase import admin, api, auth, ops, public
     from knowledgebase.public import root_views
 
     app.register_blueprint(public.bp)
@@ -128,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.hsds_bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(ops.bp)
     app.add_url_rule("/", "root", public.views.root)
     root_views.init_app(app)
 

@@ -76,6 +76,13 @@ DEFAULTS: dict[str, object] = {
     # questions about it (left out of the catalogue when empty).
     "DATA_PUBLISHER": "Kunskapsbanken för sociala företag",
     "DATA_CONTACT_EMAIL": "",
+    # Logs: one line per request (id, status, duration) and the app's own messages on standard
+    # error, as JSON with LOG_FORMAT "json" (else plain text).
+    "LOG_FORMAT": "text",
+    "LOG_LEVEL": "INFO",
+    "REQUEST_LOG": True,
+    # /readyz answers 503 while this node's search index lags the change log by longer.
+    "READY_MAX_SEARCH_LAG_SECONDS": 30,
     # Addresses per sitemap file (the protocol's limit); beyond it /sitemap.xml is an index.
     "SITEMAP_MAX_URLS": 50_000,
 }

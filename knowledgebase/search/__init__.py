@@ -28,7 +28,7 @@ from knowledgebase.inputs import BadInput as BadInput
 from knowledgebase.inputs import choice, number_or_default, single_line
 
 __all__ = [
-    "init_app", "note_written", "search", "catch_up", "parse_request", "suggest", "count_indexable", "rebuild", "check",
+    "init_app", "note_written", "search", "catch_up", "lag_seconds", "parse_request", "suggest", "count_indexable", "rebuild", "check",
     "facet_labels", "sorted_facet_values", "SearchRequest", "SearchResult", "Hit", "Drift", "FACETS", "FACET_LABELS", "SORTS",
 ]
 
@@ -139,6 +139,11 @@ def check() -> Drift:
     """Compare the index with the database: missing, extra and stale entries, and how far
     this node has followed the change log."""
     return _service().check()
+
+
+def lag_seconds() -> float:
+    """How long the oldest change this node's index has not applied has waited (0: none)."""
+    return _service().lag_seconds()
 
 
 def catch_up() -> int:

@@ -8,10 +8,10 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from knowledgebase import models as m
@@ -120,6 +120,17 @@ class SearchService:
         """How many sequence numbers the log is ahead of this node (0: caught up)."""
         with db.engine.connect() as conn:
             return max(changelog.latest(conn) - self.position(), 0)
+
+    def lag_seconds(self) -> float:
+        """How long the oldest change this node has not applied has been waiting (0: none)."""
+        with db.engine.connect() as conn:
+            oldest = conn.scalar(select(func.min(m.SearchChange.changed_at)).where(
+                m.SearchChange.seq > self.position()))
+        if oldest is None:
+            return 0.0
+        if oldest.tzinfo is None:  # SQLite gives naive datetimes back
+            oldest = oldest.replace(tzinfo=timezone.utc)
+        return max((datetime.now(timezone.utc) - oldest).total_seconds(), 0.0)
 
     def follow(self) -> None:
         """Catch up if the log moved on (a cheap look at its newest number first)."""
