@@ -63,6 +63,10 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config["DATA_DIR"] = str(data_dir)
     url = app.config["DATABASE_URL"] or f"sqlite:///{data_dir / 'knowledgebase.sqlite'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if not url.startswith("sqlite"):
+        # A pooled connection that died with a database restart is replaced before use, so a
+        # restart costs only the requests in flight.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     app.config.setdefault("SEARCH_INDEX_DIR", str(data_dir / "search-index"))
     app.config["SEED_DIR"] = app.config["SEED_DIR"] or str(PROJECT_ROOT / "seed_data")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
