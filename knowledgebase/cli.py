@@ -144,6 +144,8 @@ def search_check() -> None:
     for label, items in (("missing", drift.missing), ("extra", drift.extra), ("stale", drift.stale)):
         for item in items:
             click.echo(f"{label}: {item}")
+    click.echo(_("Change log: this node has applied %(position)d of %(latest)d.",
+                 position=drift.position, latest=drift.latest))
     if drift.is_clean():
         click.echo(_("The search index matches the database."))
     else:

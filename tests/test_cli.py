@@ -94,7 +94,7 @@ def test_users_list_starts_without_routes_seed_or_index_but_with_the_tables(tmp_
 def test_help_lists_every_command_and_touches_no_database(tmp_path, monkeypatch):
     result, _apps = flask_command_line(tmp_path, "--help", monkeypatch=monkeypatch)
     assert result.exit_code == 0, result.output
-    for name in ("seed", "import", "export", "search", "users", "reminders", "links", "translations", "db"):
+    for name in ("seed", "import", "export", "search", "users", "reminders", "links", "translations", "db", "backup"):
         assert f"  {name} " in result.output, name
     assert not (tmp_path / "data" / "knowledgebase.sqlite").exists()
 

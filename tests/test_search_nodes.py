@@ -52,6 +52,8 @@ def test_an_edit_on_one_node_reaches_the_search_of_another(app, make_entry, tmp_
             assert drift.is_clean() and drift.position == drift.latest > 0
             # Both nodes told the database how far they got.
             assert db.session.scalar(select(func.count()).select_from(m.SearchNode)) == 2
+        output = node_b.test_cli_runner().invoke(args=["search", "check"]).output
+        assert f"applied {drift.latest} of {drift.latest}" in output
     finally:
         close_app(node_b)
 
