@@ -53,7 +53,7 @@ def test_an_edit_on_one_node_reaches_the_search_of_another(app, make_entry, tmp_
             # Both nodes told the database how far they got.
             assert db.session.scalar(select(func.count()).select_from(m.SearchNode)) == 2
         output = node_b.test_cli_runner().invoke(args=["search", "check"]).output
-        assert f"applied {drift.latest} of {drift.latest}" in output
+        assert f"tillämpat {drift.latest} av {drift.latest}" in output  # Swedish, the default
     finally:
         close_app(node_b)
 
