@@ -51,6 +51,7 @@ def complete(app: Flask) -> None:
     app.extensions[COMPLETE] = True
     register_blueprints(app)
     prepare_data(app)
+    start_background_work(app)
 
 
 def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
@@ -160,6 +161,16 @@ def register_commands(app: Flask) -> None:
     from knowledgebase import cli
 
     cli.init_app(app)
+
+
+def start_background_work(app: Flask) -> None:
+    """Run queued jobs in a thread of this process, unless a separate worker does
+    (``flask --app app jobs work`` with ``KB_JOBS_IN_PROCESS=false``)."""
+    from knowledgebase import background
+    from knowledgebase.services import jobs
+
+    if app.config["JOBS_IN_PROCESS"]:
+        background.every(app, float(app.config["JOBS_POLL_SECONDS"]), jobs.work_once, "kb-jobs")
 
 
 def prepare_data(app: Flask) -> None:

@@ -2,7 +2,8 @@
 function in a forked child process whose result comes back pickled through a pipe. Forking
 is for the command line (seeding, ``flask import``): reading megabytes of YAML, analysing a
 large batch of new entries into an index segment. While a request is served nothing forks,
-since forking a threaded web server is unsafe."""
+since forking a threaded web server is unsafe, and neither does a background job run by a
+serving process's job thread (the job worker on the command line may)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import gc
 import os
 import pickle
 import random
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -41,8 +43,10 @@ class Child(NamedTuple):
 
 
 def allowed() -> bool:
-    """Whether this process may fork now: not on a system without fork, nor in a request."""
-    return hasattr(os, "fork") and not has_request_context()
+    """Whether this process may fork now: not on a system without fork, nor in a request, nor
+    from any thread but the main one (a serving process's background job thread)."""
+    return (hasattr(os, "fork") and not has_request_context()
+            and threading.current_thread() is threading.main_thread())
 
 
 def start(work: Callable[[], Any]) -> Child:

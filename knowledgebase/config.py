@@ -76,6 +76,10 @@ DEFAULTS: dict[str, object] = {
     # questions about it (left out of the catalogue when empty).
     "DATA_PUBLISHER": "Kunskapsbanken för sociala företag",
     "DATA_CONTACT_EMAIL": "",
+    # Background jobs (imports, reindexing): a thread in each serving process takes queued
+    # jobs; set JOBS_IN_PROCESS false when ``flask --app app jobs work`` runs as its own service.
+    "JOBS_IN_PROCESS": True,
+    "JOBS_POLL_SECONDS": 1.0,
     # Logs: one line per request (id, status, duration) and the app's own messages on standard
     # error, as JSON with LOG_FORMAT "json" (else plain text).
     "LOG_FORMAT": "text",

@@ -111,8 +111,9 @@ SHIPPED_HASH_METHOD = accounts.HASH_METHOD
 SCHEMA, TAXONOMY = "schema", "taxonomy"
 SQLITE_FILE = "knowledgebase.sqlite"
 INDEX_DIR = "search-index"
-# No watcher thread per test app: searches catch up on the change log themselves.
-TEST_CONFIG = {"TESTING": True, "AUTO_SEED": False, "SEARCH_FOLLOW_SECONDS": 0, "SECRET_KEY": "fiktiv-testnyckel-endast-for-tester-Q7w2Zr9Kx4Lm8Np"}
+# No watcher or job thread per test app: searches catch up on the change log themselves, and
+# tests run queued jobs with services.jobs.work_once.
+TEST_CONFIG = {"TESTING": True, "AUTO_SEED": False, "SEARCH_FOLLOW_SECONDS": 0, "JOBS_IN_PROCESS": False, "SECRET_KEY": "fiktiv-testnyckel-endast-for-tester-Q7w2Zr9Kx4Lm8Np"}
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ entries in any status, and an HTML checker for inert markup (the apps come from 
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import re
@@ -202,3 +203,40 @@ STATE_CHANGING = {
     "public.alerts_confirm": "/sv/alerts/confirm/not-a-token",
     "public.report_outdated": "/sv/report-outdated?type=enterprise&slug=x",
 }
+
+
+def run_queued_job(app, client, response):
+    """After a view queued a background job (303 to its page): run it in a thread, as a
+    serving process's job thread does, and return its page."""
+    import threading
+
+    from knowledgebase.services import jobs
+
+    assert response.status_code == 303 and "/admin/jobs/" in response.location, response.get_data(as_text=True)
+    ran = []
+
+    def work() -> None:
+        with app.app_context():
+            ran.append(jobs.work_once())
+            db.session.remove()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert ran and ran[0] is not None
+    return client.get(response.location)
+
+
+def upload_for_import(app, client, content: bytes, filename: str):
+    """Upload a file to import and run its dry-run job; returns the job's page."""
+    response = client.post("/admin/import", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(content), filename)})
+    return run_queued_job(app, client, response)
+
+
+def apply_import(app, client, token: str):
+    """Confirm a checked import and run its job; returns the job's page (or the refusal)."""
+    response = client.post("/admin/import/apply", data={"token": token})
+    if response.status_code != 303 or "/admin/jobs/" not in response.location:
+        return response
+    return run_queued_job(app, client, response)

@@ -121,6 +121,9 @@ ADMIN_PAGES: list[str] = [
     "/admin/suggestions/",
     "/admin/suggestions/{suggestion}",
     "/admin/import",
+    "/admin/jobs/",
+    "/admin/jobs/{job_done}",
+    "/admin/jobs/{job_failed}",
     "/admin/users/",
     "/admin/audit/",
     "/admin/completeness",
@@ -157,8 +160,15 @@ def prepare_admin_site(app, client) -> dict[str, int]:
         db.session.commit()
         revision = db.session.scalar(select(m.Revision.id).where(m.Revision.entry_id == entry_id)
                                      .order_by(m.Revision.number))
+        # Finished jobs (a queued one's page reloads itself, which a page check cannot wait for).
+        done = m.Job(kind="reindex", status="done", params={}, result={"summary": "3 poster indexerade."},
+                     error="", worker="", progress_done=3, progress_total=3)
+        failed = m.Job(kind="import", status="failed", params={"name": "fiktiv.yaml"}, worker="",
+                       error="Vägrades: inget sparades", result={"errors": ["fiktiv.yaml: posten x, fältet slug: fel"]})
+        db.session.add_all([done, failed])
+        db.session.commit()
         return {"entry": entry_id, "revision": revision, "suggestion": suggestion.id,
-                "request": changes["request"]}
+                "request": changes["request"], "job_done": done.id, "job_failed": failed.id}
 
 
 def expand_admin(pages: list[str], ids: dict[str, int]) -> list[str]:

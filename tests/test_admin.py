@@ -66,6 +66,15 @@ def _version(app, ids) -> dict:
     return {"version": str(entry_state(app, ids["entry"]).version)}
 
 
+def _failed_job(app) -> dict:
+    """A failed reindex that nobody in the matrix started: only admins see every job."""
+    with app.app_context():
+        job = m.Job(kind="reindex", status="failed", params={}, error="Fiktivt fel.", worker="")
+        db.session.add(job)
+        db.session.commit()
+        return {"job": job.id}
+
+
 def _upload(app, ids) -> dict:
     text = yaml.safe_dump({"type": "glossary", "entries": [
         {"slug": "fiktiv-uppladdning", "status": "draft", "title": "Fiktiv", "summary": "Påhittad."}]})
@@ -130,7 +139,12 @@ CASES = [
     Case("mark a report handled", "POST", lambda app, ids: f"/admin/suggestions/{ids['report']}/handled",
          accessibility_report, data=lambda app, ids: {"handled-note": "Fokusram tillagd."}, expected=(403, 302, 302)),
     Case("import page", "GET", lambda app, ids: "/admin/import", expected=(403, 200, 200)),
-    Case("import dry run", "POST", lambda app, ids: "/admin/import", data=_upload, expected=(403, 200, 200)),
+    Case("import dry run", "POST", lambda app, ids: "/admin/import", data=_upload, expected=(403, 303, 303)),
+    Case("jobs", "GET", lambda app, ids: "/admin/jobs/", expected=(403, 200, 200)),
+    Case("another's job", "GET", lambda app, ids: f"/admin/jobs/{ids['job']}", _failed_job, expected=(403, 404, 200)),
+    Case("retry another's job", "POST", lambda app, ids: f"/admin/jobs/{ids['job']}/retry", _failed_job,
+         expected=(403, 404, 303)),
+    Case("reindex", "POST", lambda app, ids: "/admin/jobs/reindex", expected=(403, 403, 303)),
     Case("import apply", "POST", lambda app, ids: "/admin/import/apply", data=lambda app, ids: {"token": "0" * 32},
          expected=(403, 302, 302)),
     Case("export", "GET", lambda app, ids: "/admin/export.zip", expected=(403, 200, 200)),
@@ -206,6 +220,7 @@ def test_matrix_covers_every_admin_route(matrix_app):
         "admin.entry_edit", "admin.entry_transition", "admin.entry_verify", "admin.entry_delete",
         "admin.entry_history", "admin.entry_compare", "admin.revision_restore", "admin.suggestion_list",
         "admin.suggestion_detail", "admin.suggestion_reject", "admin.suggestion_handled", "admin.import_upload", "admin.import_apply",
+        "admin.job_list", "admin.job_page", "admin.job_retry", "admin.job_reindex",
         "admin.export_zip", "admin.users", "admin.user_role", "admin.user_disable", "admin.user_enable",
         "admin.audit_log", "admin.completeness",
         "admin.upkeep", "admin.upkeep_entry", "admin.upkeep_request_entry", "admin.upkeep_request_county",

@@ -17,10 +17,12 @@ from tests.curation_support import (
     PASSWORD,
     accessibility_problems,
     add_entry,
+    apply_import,
     csrf_token,
     edit_payload,
     entry_state,
     logged_in_client,
+    upload_for_import,
 )
 
 
@@ -147,16 +149,15 @@ def _glossary_file(*slugs: str, status: str = "draft") -> bytes:
 def test_import_dry_run_then_apply(capp):
     add_entry(capp, "glossary", slug="finns-redan", status="draft")
     client = logged_in_client(capp, "adviser")
-    response = client.post("/admin/import", content_type="multipart/form-data", data={
-        "file": (io.BytesIO(_glossary_file("ny-term", "finns-redan")), "glossary.yaml")})
+    response = upload_for_import(capp, client, _glossary_file("ny-term", "finns-redan"), "glossary.yaml")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "ny-term" in html and "finns-redan" in html
     with capp.app_context():
         assert db.session.scalar(db.select(m.Entry).where(m.Entry.slug == "ny-term")) is None
     token = re.search(r'name="token" value="([0-9a-f]{32})"', html).group(1)
-    applied = client.post("/admin/import/apply", data={"token": token})
-    assert applied.status_code == 200
+    applied = apply_import(capp, client, token)
+    assert applied.status_code == 200 and "Klart" in applied.get_data(as_text=True)
     with capp.app_context():
         entry = db.session.scalar(db.select(m.Entry).where(m.Entry.slug == "ny-term"))
         assert [r.action for r in revisions.history(entry.id)] == ["import"]
@@ -181,10 +182,9 @@ def test_an_upload_in_the_browser_never_forks(capp, monkeypatch):
         {"slug": f"fiktiv-massterm-{n}", "status": "published", "title": f"Fiktiv massterm {n}",
          "summary": "Påhittad.", "sources": [{"title": "Testdata (fiktiv)", "url": "https://example.org/fiktiv"}]}
         for n in range(2100)]}, allow_unicode=True).encode()
-    dry = client.post("/admin/import", content_type="multipart/form-data",
-                      data={"file": (io.BytesIO(upload), "glossary.yaml")}).get_data(as_text=True)
+    dry = upload_for_import(capp, client, upload, "glossary.yaml").get_data(as_text=True)
     token = re.search(r'name="token" value="([0-9a-f]{32})"', dry).group(1)
-    assert client.post("/admin/import/apply", data={"token": token}).status_code == 200
+    assert apply_import(capp, client, token).status_code == 200
     with capp.app_context():
         from knowledgebase import search
         assert search.search(search.parse_request({"q": "massterm", "per_page": "1"}, "sv")).total == 2100
@@ -205,15 +205,14 @@ def test_import_page_lists_likely_duplicates(capp):
         {"slug": "inget-likt", "title": "Fiktiva Cykelverkstaden", "summary": "Påhittad.", "municipalities": ["0180"]},
     ]}, allow_unicode=True).encode()
     client = logged_in_client(capp, "adviser")
-    dry = client.post("/admin/import", content_type="multipart/form-data",
-                      data={"file": (io.BytesIO(upload), "enterprises.yaml")}).get_data(as_text=True)
+    dry = upload_for_import(capp, client, upload, "enterprises.yaml").get_data(as_text=True)
     assert "Troliga dubbletter (2)" in dry
     assert "fiktiva-fixarna-ek-for och fiktiva-fixarna" in dry and "samma-nummer och fiktiva-fixarna" in dry
     assert "inget-likt och" not in dry
     assert accessibility_problems(dry) == []
     assert "name=\"token\"" in dry, re.sub(r"\s+", " ", dry)[-3000:]
     token = re.search(r'name="token" value="([0-9a-f]{32})"', dry).group(1)
-    applied = client.post("/admin/import/apply", data={"token": token}).get_data(as_text=True)
+    applied = apply_import(capp, client, token).get_data(as_text=True)
     assert "Troliga dubbletter (2)" in applied
     with capp.app_context():  # a warning, not a refusal: all three were imported
         assert db.session.scalar(db.select(db.func.count()).select_from(m.Enterprise)) == 4
@@ -222,8 +221,7 @@ def test_import_page_lists_likely_duplicates(capp):
 def test_a_refused_import_changes_nothing(capp):
     client = logged_in_client(capp, "adviser")
     bad = _glossary_file("bra-term", "Dålig Slug")
-    response = client.post("/admin/import", content_type="multipart/form-data",
-                           data={"file": (io.BytesIO(bad), "glossary.yaml")})
+    response = upload_for_import(capp, client, bad, "glossary.yaml")
     html = response.get_data(as_text=True)
     assert 'role="alert"' in html and "Dålig Slug" in html and 'name="token"' not in html
     with capp.app_context():
@@ -239,8 +237,7 @@ def test_export_zip_holds_every_entry_and_imports_again(capp, tmp_path):
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     assert "entries/glossary.yaml" in archive.namelist() and "taxonomy/themes.yaml" in archive.namelist()
     assert "utkast-term" in archive.read("entries/glossary.yaml").decode()
-    upload = client.post("/admin/import", content_type="multipart/form-data",
-                         data={"file": (io.BytesIO(response.data), "export.zip")})
+    upload = upload_for_import(capp, client, response.data, "export.zip")
     assert upload.status_code == 200 and "publicerat-ab" in upload.get_data(as_text=True)
 
 

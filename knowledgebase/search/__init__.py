@@ -19,7 +19,8 @@ from werkzeug.datastructures import MultiDict
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.search import facets as _facets
-from knowledgebase.search import follower, searching, suggest as _suggest, sync
+from knowledgebase import background
+from knowledgebase.search import searching, suggest as _suggest, sync
 from knowledgebase.search.facets import FACET_LABELS, FACETS
 from knowledgebase.search.results import SORTS, Drift, Hit, SearchRequest, SearchResult
 from knowledgebase.search.service import EXTENSION, SearchService
@@ -61,7 +62,9 @@ def init_app(app: Flask) -> None:
             service._rebuild(None)  # noqa: SLF001 - under the node lock held here
         else:
             service._catch_up(timeout=60)  # noqa: SLF001
-    follower.start(app, float(app.config.get("SEARCH_FOLLOW_SECONDS", 1.0)))
+    # Changes made by other processes and nodes reach this one's index within a second or two,
+    # even when no one searches here (searches also catch up first).
+    background.every(app, float(app.config.get("SEARCH_FOLLOW_SECONDS", 1.0)), service.follow, "kb-search-follower")
 
 
 def note_written(ids: Iterable[int]) -> None:

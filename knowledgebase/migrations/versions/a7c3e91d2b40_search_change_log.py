@@ -1,4 +1,4 @@
-"""search change log and nodes (replaces the retry queue)
+"""search change log and nodes (replaces the retry queue); background jobs
 
 Revision ID: a7c3e91d2b40
 Revises: 064bdd382214
@@ -32,6 +32,28 @@ def upgrade():
     sa.Column('seen_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_search_nodes'))
     )
+    op.create_table('job',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=True),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('progress_done', sa.Integer(), nullable=False),
+    sa.Column('progress_total', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('worker', sa.String(length=200), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_job_created_by_id_user_account'),
+                            ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job'))
+    )
+    with op.batch_alter_table('job', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_job_status'), ['status'], unique=False)
     # Entries waiting in the old retry queue go into the log, so no node misses them.
     op.execute("INSERT INTO search_changes (kind, entry_id, changed_at) "
                "SELECT 'entry', entry_id, queued_at FROM search_queue ORDER BY id")
@@ -49,5 +71,8 @@ def downgrade():
     )
     with op.batch_alter_table('search_queue', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_search_queue_entry_id'), ['entry_id'], unique=False)
+    with op.batch_alter_table('job', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_job_status'))
+    op.drop_table('job')
     op.drop_table('search_nodes')
     op.drop_table('search_changes')
