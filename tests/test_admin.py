@@ -170,7 +170,7 @@ CASES = [
     Case("confirmation request", "POST", lambda app, ids: f"/admin/upkeep/requests/{ids['entry']}",
          _entry("published"), expected=(403, 302, 302)),
     Case("confirmation requests for a county", "POST", lambda app, ids: "/admin/upkeep/requests/county",
-         data=lambda app, ids: {"county-county": "06"}, expected=(403, 302, 302)),
+         data=lambda app, ids: {"county-county": "06"}, expected=(403, 303, 303)),
     Case("enterprise changes", "GET", lambda app, ids: f"/admin/upkeep/changes/{ids['request']}",
          enterprise_changes, expected=(403, 200, 200)),
     Case("apply enterprise changes", "POST", lambda app, ids: f"/admin/upkeep/changes/{ids['request']}/apply",

@@ -17,6 +17,7 @@ from knowledgebase.models.base import now_utc
 from knowledgebase.services.upkeep import provenance
 from tests.curation_support import (
     accessibility_problems,
+    run_queued_job,
 )
 from tests.confirmations_support import (
     BASE,
@@ -191,7 +192,8 @@ def test_county_requests_skip_what_cannot_be_sent_and_record_bounces(mail_app, m
     bounced = enterprise(mail_app, title={"sv": "Fiktiv studsar"}, email="bounce@fiktiva.example.org")
     enterprise(mail_app, title={"sv": "Fiktiv i Växjö"}, email="vaxjo@fiktiva.example.org", municipalities=["0780"])
     enterprise(mail_app, title={"sv": "Fiktivt utkast"}, email="utkast@fiktiva.example.org", status="draft")
-    response = adviser.post("/admin/upkeep/requests/county", data={"county-county": "06"}, follow_redirects=True)
+    response = run_queued_job(mail_app, adviser, adviser.post("/admin/upkeep/requests/county",
+                                                              data={"county-county": "06"}))
     html = response.get_data(as_text=True)
     assert [message["To"] for message in mailbox.messages] == ["info@fiktiva.example.org"]
     assert "Sent 1 confirmation request." in html

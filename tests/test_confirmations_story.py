@@ -21,6 +21,7 @@ from tests.curation_support import (
     add_user,
     csrf_token,
     logged_in_client,
+    run_queued_job,
 )
 from tests.confirmations_support import (
     BASE,
@@ -97,7 +98,7 @@ def test_keeping_it_true_end_to_end(mail_app, mailbox):
 
     # The adviser asks every enterprise in Jönköpings län.
     adviser = logged_in_client(mail_app, "adviser")
-    adviser.post("/admin/upkeep/requests/county", data={"county-county": "06"})
+    run_queued_job(mail_app, adviser, adviser.post("/admin/upkeep/requests/county", data={"county-county": "06"}))
     [to_fixarna] = mailbox.to("fixarna@example.org")
     [to_bagarna] = mailbox.to("bagarna@example.org")
 

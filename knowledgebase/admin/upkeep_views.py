@@ -19,6 +19,7 @@ from knowledgebase.admin.blueprint import acting_user, bp, requires
 from knowledgebase.admin.forms import RejectForm, options
 from knowledgebase.admin.upkeep_forms import ContactForm, CountyRequestForm, DigestForm, ProvenanceForm
 from knowledgebase.extensions import db
+from knowledgebase.services import jobs
 from knowledgebase.models.base import now_utc
 from knowledgebase.services.content import taxonomy
 from knowledgebase.services.curation import workflow
@@ -79,12 +80,16 @@ def _send(entries: list[m.Entry]) -> None:
 @bp.route("/upkeep/requests/county", methods=["POST"])
 @requires("entry.verify")
 def upkeep_request_county():
+    """Ask every enterprise of a county, as a background job (its page reports what was sent)."""
     form = _county_form()
-    if not form.validate() or form.county.data not in {c.code for c in taxonomy.region_counties()}:
+    counties = {c.code: c for c in taxonomy.region_counties()}
+    if not form.validate() or form.county.data not in counties:
         flash(_("Choose a county."), "error")
-    else:
-        _send(confirmations.county_enterprises(form.county.data))
-    return redirect(url_for("admin.upkeep"))
+        return redirect(url_for("admin.upkeep"))
+    county = counties[form.county.data]
+    job = jobs.enqueue(jobs.CONFIRMATIONS, {"county": county.code, "name": county.name}, acting_user())
+    db.session.commit()
+    return redirect(url_for("admin.job_page", job_id=job.id), 303)
 
 
 @bp.route("/upkeep/requests/<int:entry_id>", methods=["POST"])

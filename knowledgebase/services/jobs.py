@@ -1,4 +1,5 @@
-"""Background jobs recorded in the database: queued by a view or the command line, claimed by
+"""Background jobs recorded in the database (imports, reindexing, a county's confirmation
+requests): queued by a view or the command line, claimed by
 one worker (a thread in each serving process, or ``flask --app app jobs work``), run with
 their progress written where anyone can follow it, and finished as done or failed. Work that
 changes content commits once at its end, so a job whose process dies leaves nothing
@@ -28,8 +29,8 @@ from knowledgebase.models.jobs import DONE, FAILED, QUEUED, RUNNING, Job
 
 log = logging.getLogger(__name__)
 
-IMPORT_CHECK, IMPORT, REINDEX = "import_check", "import", "reindex"
-KINDS = (IMPORT_CHECK, IMPORT, REINDEX)
+IMPORT_CHECK, IMPORT, REINDEX, CONFIRMATIONS = "import_check", "import", "reindex", "confirmations"
+KINDS = (IMPORT_CHECK, IMPORT, REINDEX, CONFIRMATIONS)
 HEARTBEAT_SECONDS = 10.0
 # A job on another host whose heartbeat is older than this is taken for dead.
 STALE_AFTER = timedelta(minutes=5)
@@ -282,5 +283,26 @@ def _reindex(_params: dict[str, Any], _user: User | None, progress: Progress) ->
     return {"summary": _("%(count)d entries indexed.", count=count)}
 
 
+def _confirmations(params: dict[str, Any], user: User | None, progress: Progress) -> dict[str, Any]:
+    """Ask every published enterprise of a county to confirm its facts, by e-mail. The
+    requests are saved before anything is sent (the links must work when they arrive); mail
+    that could not be delivered is tried again by the next ``reminders send``."""
+    from datetime import date
+
+    from knowledgebase.services.upkeep import confirmations, outbox
+
+    entries = confirmations.county_enterprises(params["county"])
+    progress(0, 2)
+    prepared = confirmations.prepare_requests(entries, now_utc(), user)
+    skipped = [[entry.title_sv, reason] for entry, reason in prepared.skipped]
+    db.session.commit()
+    progress(1, 2)
+    delivery = outbox.deliver(prepared.outgoing, date.today())
+    db.session.commit()
+    return {"sent": [item.mail.to for item in delivery.sent],
+            "not_delivered": [[item.mail.to, reason] for item, reason in delivery.bounced + delivery.failed],
+            "skipped": skipped}
+
+
 RUNNERS: dict[str, Callable[[dict[str, Any], User | None, Progress], dict[str, Any]]] = {
-    IMPORT_CHECK: _import_check, IMPORT: _import, REINDEX: _reindex}
+    IMPORT_CHECK: _import_check, IMPORT: _import, REINDEX: _reindex, CONFIRMATIONS: _confirmations}
