@@ -75,8 +75,8 @@ class Segment:
 class Bar:
     """A laid-out bar: ``label_lines`` start at ``label_y`` (text baselines, LINE apart), the
     bar at ``y`` with total length ``length``; ``value_text`` is written at ``value_x``;
-    ``parts_text`` (charts with series) on the line below the bar; ``target_x`` is the
-    marker's position or None."""
+    ``parts_lines`` (charts with series: each part as "label value") on the lines below the
+    bar, from ``parts_y``; ``target_x`` is the marker's position or None."""
 
     row: Row
     value: float
@@ -87,7 +87,7 @@ class Bar:
     value_text: str
     value_x: float
     segments: tuple[Segment, ...]
-    parts_text: str
+    parts_lines: tuple[str, ...]
     parts_y: float
     target_x: float | None
 
@@ -109,6 +109,7 @@ class BarChart:
     height: float
     bar_height: int
     legend: tuple[LegendItem, ...]
+    stacked: bool
     value_format: Callable[[float], str] = field(repr=False, compare=False, default=str)
 
     @property
@@ -176,14 +177,16 @@ def _row_value(row: Row, series: Sequence[Series]) -> float:
 
 def bar_chart(chart_id: str, title: str, rows: Sequence[Row], *, description: str = "",
               label_heading: str = "", value_heading: str = "", target_heading: str = "",
-              series: Sequence[Series] = (), max_value: float | None = None,
+              series: Sequence[Series] = (), stack: bool = True, max_value: float | None = None,
               value_format: Callable[[float], str] = str) -> BarChart:
     """Lay out ``rows`` as horizontal bars in the given order.
 
     ``max_value`` fixes the scale (e.g. 100 for percentages); by default the largest value or
     target. ``value_format`` writes a number (pass a locale-aware one; ``"{} %".format`` for
     shares). The headings name the data table's columns. A chart with ``series`` draws each
-    bar as stacked segments in the series' order and writes each part under the bar.
+    bar as stacked segments in the series' order and writes each part under the bar; with
+    ``stack=False`` (too many series for patterns to tell apart) each bar is one solid bar and
+    only its non-zero parts are written under it. The table always has a column per series.
     """
     series = _series_with_patterns(series)
     values = [_row_value(row, series) for row in rows]
@@ -192,7 +195,7 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[Row], *, description: st
     span = WIDTH - VALUE_SPACE
     scale = span / scale_max if scale_max > 0 else 0.0
     has_target = any(row.target is not None for row in rows)
-    legend = _legend(series, (target_heading or "target") if has_target else "")
+    legend = _legend(series if stack else (), (target_heading or "target") if has_target else "")
     y = (legend[-1].y + LINE + 6) if legend else 0.0
     bars = []
     for row, value in zip(rows, values):
@@ -206,12 +209,14 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[Row], *, description: st
             width = min(part * scale, max(span - x, 0))
             segments.append(Segment(one, part, x, width))
             x += width
-        parts_text = " · ".join(f"{s.label} {value_format((row.parts or {}).get(s.key, 0))}"
-                                for s in series) if series else ""
+        parts = [f"{s.label} {value_format((row.parts or {}).get(s.key, 0))}" for s in series
+                 if stack or (row.parts or {}).get(s.key, 0)]
+        parts_lines = wrap(" · ".join(parts), LABEL_CHARS + 4) if parts else ()
         target_x = None if row.target is None else min(row.target, scale_max) * scale
         bars.append(Bar(row, value, lines, label_y, bar_y, length, value_format(value),
-                        max(length, target_x or 0) + 6, tuple(segments), parts_text,
+                        max(length, target_x or 0) + 6, tuple(segments) if stack else (), parts_lines,
                         bar_y + BAR + FONT, target_x))
-        y = bar_y + BAR + (LINE if series else 0) + GAP
+        y = bar_y + BAR + LINE * len(parts_lines) + GAP
     return BarChart(chart_id, title, description, label_heading, value_heading, target_heading,
-                    tuple(bars), series, scale_max, WIDTH, max(y, LINE), BAR, legend, value_format)
+                    tuple(bars), series, scale_max, WIDTH, max(y, LINE), BAR, legend, bool(series) and stack,
+                    value_format)

@@ -57,7 +57,7 @@ def test_series_stack_in_order_with_a_pattern_each_and_their_parts_written_out()
     assert women.x == 0 and men.x == pytest.approx(women.width) and other.x == pytest.approx(women.width + men.width)
     assert women.width == pytest.approx(2 * men.width)
     assert [s.pattern for s in chart.series] == list(PATTERNS[:3])
-    assert bar.parts_text == "Kvinnor 6 · Män 3 · Annat 1"
+    assert bar.parts_lines == ("Kvinnor 6 · Män 3 · Annat 1",)
     with pytest.raises(ValueError):
         bar_chart("c", "T", [], series=[Series("x", "X", "plaid")])
 
@@ -114,3 +114,14 @@ def test_the_table_macro_links_labels_and_names_its_region(app):
     assert '<th scope="col">Kommun</th>' in html
     assert '<a href="/sv/municipalities/0680">Fiktiv kommun</a>' in html
     assert '<td class="num">4</td>' in html
+
+
+def test_unstacked_series_draw_one_bar_and_write_only_the_parts_there_are(app):
+    series = [Series(f"t{n}", f"Typ {n}") for n in range(8)]
+    chart = bar_chart("fig-c", "Per tema", [Row("Tema", parts={"t0": 2, "t5": 1})], series=series, stack=False)
+    bar = chart.bars[0]
+    assert not chart.stacked and bar.segments == () and chart.legend == ()
+    assert bar.value == 3 and bar.parts_lines == ("Typ 0 2 · Typ 5 1",)
+    assert chart.table()[0][1:9] == [f"Typ {n}" for n in range(8)]
+    html = _render(app, "bar_chart_svg", chart)
+    assert html.count('class="bar"') == 1 and "Typ 0 2 · Typ 5 1" in html
