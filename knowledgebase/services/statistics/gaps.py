@@ -59,11 +59,11 @@ def services_missing_per_county() -> list[tuple[m.County, list[m.ServiceCategory
     """For each county of the region, the service categories that no published enterprise
     linked to it (or to one of its municipalities) offers."""
     link = entry_county_links()
-    offered = set(db.session.execute(
+    offered = {(county, slug) for county, slug in db.session.execute(
         select(link.c.county, enterprise_service.c.service_category_key).distinct()
         .join(m.Enterprise, m.Enterprise.id == link.c.entry_id)
         .join(enterprise_service, enterprise_service.c.entry_id == m.Enterprise.id)
-        .where(m.Enterprise.status == m.PUBLISHED, link.c.county.in_(REGION_COUNTIES))).tuples())
+        .where(m.Enterprise.status == m.PUBLISHED, link.c.county.in_(REGION_COUNTIES)))}
     categories = list(db.session.scalars(select(m.ServiceCategory).order_by(m.ServiceCategory.slug)))
     counties = db.session.scalars(select(m.County).where(m.County.code.in_(REGION_COUNTIES)).order_by(m.County.code))
     return [(county, [c for c in categories if (county.code, c.slug) not in offered]) for county in counties]

@@ -187,5 +187,5 @@ def region_map(choice: MapChoice, locale: str, county: str | None = None) -> Reg
     pad = (right - left) * 0.02
     width, height = right - left + 2 * pad, bottom - top + 2 * pad
     return RegionMap(choice, choice_label(choice, locale),
-                     f"{left - pad:.1f} {top - pad:.1f} {width:.1f} {height:.1f}", round(width / 36, 1),
+                     f"{left - pad:.1f} {top - pad:.1f} {width:.1f} {height:.1f}", round(max(width, height) / 32, 1),
                      areas, legend, data["attribution"]["en" if locale == "en" else "sv"], data["attribution"]["url"])
