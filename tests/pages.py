@@ -68,7 +68,7 @@ PUBLIC_PAGES: list[str] = [
     "/{lang}/shortlist/shared/{shared_shortlist}/print",
     # The map and the statistics (knowledgebase/public/statistics_views.py).
     "/{lang}/statistics",
-    "/{lang}/?map=service:cleaning",
+    "/{lang}/?map=service%3Acleaning",  # written as the language links write it
     "/{lang}/counties/08?map=reserved",
     "/{lang}/counties/09?map=example",
     "/{lang}/buyers?map=network&service=90",
