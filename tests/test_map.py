@@ -122,7 +122,7 @@ def test_legend_classes_cover_one_to_the_largest_count_without_gaps():
 
 
 @pytest.mark.browser
-def test_the_map_links_are_reached_and_followed_with_the_keyboard(seeded_app):
+def test_the_map_links_are_reached_and_followed_with_the_keyboard_and_it_prints(seeded_app):
     require(CHROMIUM, "Chromium")
     from playwright.sync_api import sync_playwright
 
@@ -150,5 +150,10 @@ def test_the_map_links_are_reached_and_followed_with_the_keyboard(seeded_app):
                 page.keyboard.press("Enter")
             assert page.url.endswith("/sv/municipalities/0680")
             assert "Jönköping" in page.inner_text("h1")
+            # On paper: the map, its legend and its table, without the form.
+            page.emulate_media(media="print")
+            page.goto(server.url + "/sv/counties/06?map=reserved")
+            assert page.locator("svg.region-map").is_visible() and page.locator("#region-map-table").is_visible()
+            assert page.locator(".map-legend").is_visible() and not page.locator("#region-map form").is_visible()
         finally:
             page.context.close()
