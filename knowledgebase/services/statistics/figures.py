@@ -17,9 +17,16 @@ from sqlalchemy import case, func, select, union
 
 from knowledgebase import freshness
 from knowledgebase import models as m
-from knowledgebase.models.entries import enterprise_service, enterprise_target_group, entry_county, entry_municipality, entry_package, entry_theme
 from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
+from knowledgebase.models.entries import (
+    enterprise_service,
+    enterprise_target_group,
+    entry_county,
+    entry_municipality,
+    entry_package,
+    entry_theme,
+)
 from knowledgebase.services.content.taxonomy import REGION_COUNTIES
 from knowledgebase.services.procurement.buyers import reserved_clause
 
@@ -124,8 +131,8 @@ def _per_vocabulary(key: str, title: str, description: str, heading: str, model,
         select(link.c[f"{model.__tablename__}_key"], func.count(func.distinct(m.Enterprise.id)))
         .join(m.Enterprise, m.Enterprise.id == link.c.entry_id)
         .where(m.Enterprise.status == m.PUBLISHED).group_by(link.c[f"{model.__tablename__}_key"])).all())
-    rows = [FigureRow(row.slug, row.name(locale), counts.get(row.slug, 0), ref=(ref_kind, row.slug) if ref_kind else None)
-            for row in db.session.scalars(select(model))]
+    rows = [FigureRow(row.slug, row.name(locale), counts.get(row.slug, 0),
+                      ref=(ref_kind, row.slug) if ref_kind else None) for row in db.session.scalars(select(model))]
     rows.sort(key=lambda r: (-r.value, r.label))
     return Figure(key, title, description, heading, _("Enterprises"), rows)
 

@@ -12,8 +12,8 @@ from typing import Callable
 from sqlalchemy import case, func, select
 
 from knowledgebase import models as m
-from knowledgebase.models.entries import enterprise_service
 from knowledgebase.extensions import db
+from knowledgebase.models.entries import enterprise_service
 from knowledgebase.services.content.taxonomy import REGION_COUNTIES
 from knowledgebase.services.statistics.figures import entry_county_links
 from knowledgebase.services.statistics.region_map import MapChoice, municipality_counts

@@ -20,10 +20,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from knowledgebase import models as m
-from knowledgebase.models.entries import entry_municipality
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
 from knowledgebase.extensions import db
 from knowledgebase.inputs import BadFilter
+from knowledgebase.models.entries import entry_municipality
 from knowledgebase.services.content.taxonomy import REGION_COUNTIES
 from knowledgebase.services.procurement.buyers import reserved_clause
 
@@ -77,7 +77,8 @@ def choice_label(choice: MapChoice, locale: str) -> str:
 def choice_options(locale: str) -> list[tuple[str, str]]:
     """Every choice of the map's filter as (value, label): enterprises, those able to take
     reserved contracts, those offering each service category, then each other content type."""
-    options = [("enterprise", str(BY_KEY["enterprise"].plural)), ("reserved", choice_label(MapChoice("reserved"), locale))]
+    options = [("enterprise", str(BY_KEY["enterprise"].plural)),
+               ("reserved", choice_label(MapChoice("reserved"), locale))]
     for category in db.session.scalars(select(m.ServiceCategory).order_by(m.ServiceCategory.slug)):
         options.append((SERVICE_PREFIX + category.slug, _("Enterprises offering %(service)s",
                                                           service=category.name(locale))))
