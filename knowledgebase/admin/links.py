@@ -1,5 +1,6 @@
-"""Absolute links into the editorial area, for mail to advisers. Built here, beside the
-routes they name, and handed to the services (which name no endpoint)."""
+"""Absolute links into the editorial area, for mail to advisers and the gaps on the statistics
+page. Built here, beside the routes they name, and handed to the services (which name no
+endpoint)."""
 
 from __future__ import annotations
 
