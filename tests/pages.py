@@ -66,6 +66,12 @@ PUBLIC_PAGES: list[str] = [
     "/{lang}/open-data",
     "/{lang}/shortlist/shared/{shared_shortlist}?made=1",
     "/{lang}/shortlist/shared/{shared_shortlist}/print",
+    # The map and the statistics (knowledgebase/public/statistics_views.py).
+    "/{lang}/statistics",
+    "/{lang}/?map=service%3Acleaning",  # written as the language links write it
+    "/{lang}/counties/08?map=reserved",
+    "/{lang}/counties/09?map=example",
+    "/{lang}/buyers?map=network&service=90",
 ]
 
 
@@ -132,6 +138,9 @@ ADMIN_PAGES: list[str] = [
     "/admin/upkeep/entries/{entry}",
     "/admin/entries/999999",
     "/auth/password",
+    # The statistics page with the gaps advisers act on.
+    "/sv/statistics",
+    "/en/statistics",
 ]
 # Seen without signing in.
 ANONYMOUS_ADMIN_PAGES: list[str] = ["/auth/login", "/auth/login?next=/admin/users/"]
