@@ -37,3 +37,4 @@ from knowledgebase.models.upkeep import (  # noqa: F401
     LinkCheck,
     ReminderLog,
 )
+from knowledgebase.models.needs import Need, NeedAnswer, NeedRecipient  # noqa: F401

@@ -104,7 +104,8 @@ def confirm_done():
 # -- unsubscribing (no account; the link carries an HMAC) ---------------------------------
 
 def _unsubscribe_target(kind: str, row_id: int):
-    model = {"reminders": m.EntryUpkeep, "alerts": m.AlertSubscription, "digest": m.AdviserDigest}.get(kind)
+    model = {"reminders": m.EntryUpkeep, "alerts": m.AlertSubscription, "digest": m.AdviserDigest,
+             "needs": m.EntryUpkeep}.get(kind)
     return db.session.get(model, row_id) if model else None
 
 
@@ -119,6 +120,8 @@ def unsubscribe(kind: str, row_id: int, token: str):
         return no_store(render_template("public/alerts_unsubscribe.html", kind=kind, done=False))
     if kind == "reminders":
         target.reminders_off_at = target.reminders_off_at or now_utc()
+    elif kind == "needs":
+        target.needs_off_at = target.needs_off_at or now_utc()
     elif kind == "alerts":
         alerts.unsubscribe(target, now_utc())
     else:
