@@ -116,6 +116,7 @@ def need_send(need_id: int):
     # The links in the messages must work before anyone can click them.
     db.session.commit()
     delivery = outbox.deliver(outgoing, date.today())
+    outbox.deliver(need_listing.need_alerts(need), date.today())
     db.session.commit()
     flash(_("Sent to %(sent)d enterprises (%(failed)d not delivered).", sent=len(delivery.sent),
             failed=len(delivery.failed) + len(delivery.bounced)), "success")

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Mapping
 
+from flask_babel import lazy_gettext as _l
+
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -18,6 +20,8 @@ from knowledgebase.inputs import COUNTY_CODE, BadFilter, iso_date, single_line
 from knowledgebase.procurement_codes import cpv_prefix
 from knowledgebase.services.content.entries import Page, paginate
 from knowledgebase.services.procurement import buyers
+from knowledgebase.services.upkeep import alerts, outbox
+from knowledgebase.urls import need_page_url
 
 
 @dataclass
@@ -127,3 +131,22 @@ def feed_items(filters: NeedFilters, today: date, limit: int = 50) -> list[FeedI
     query = open_needs_query(filters, today).order_by(None).order_by(m.Need.sent_at.desc(), m.Need.id.desc())
     return [FeedItem(need) for need in db.session.scalars(query.limit(limit))]
 
+
+
+def need_alerts(need: m.Need) -> list[outbox.Outgoing]:
+    """Alert e-mails about a public need just sent: one per subscribed address that follows one
+    of its municipalities or its service, in the subscriber's language."""
+    if not need.public or need.status != "sent":
+        return []
+    outgoing, seen = [], set()
+    for subscription in alerts.need_subscribers([mu.code for mu in need.municipalities], need.service_slug):
+        if subscription.email in seen:
+            continue
+        seen.add(subscription.email)
+        lang = subscription.lang
+        mail = outbox.render_mail(
+            "need_alert", subscription.email, lang, _l("A buyer needs: %(title)s", title=need.title),
+            unsubscribe=outbox.unsubscribe_url("alerts", subscription.id, subscription.salt, lang),
+            need=need, topic=alerts.topic_label(subscription, lang), link=need_page_url(need.id, lang))
+        outgoing.append(outbox.Outgoing(mail, "need_alert", subscription_id=subscription.id))
+    return outgoing
