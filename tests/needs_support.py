@@ -38,3 +38,43 @@ def link(message, kind: str) -> str:
     found = re.search(re.escape(BASE) + r"(/(?:sv|en)/needs/" + kind + r"/[A-Za-z0-9_-]+)", text_of(message))
     assert found, text_of(message)
     return found.group(1)
+
+
+def needs_site(app) -> dict[str, str]:
+    """Needs for the browser tests, made through the services (no mail is sent): one waiting in
+    the queue and one sent (public) to a fictional cleaner, answered with interest, whose
+    outcome is asked for. Returns the ids and the private links' tokens the page lists name."""
+    from knowledgebase import models as m
+    from knowledgebase.extensions import db
+    from knowledgebase.models.base import now_utc
+    from knowledgebase.services.procurement import need_answers, need_matching, need_outcome, needs
+
+    enterprise_id = cleaner(app, "fiktiva-stadarna-for-sidorna")
+    values = needs.NeedValues(
+        organisation="Fiktiva kommunen", organisation_kind="municipality", contact_name="Fiktiv Inköpare",
+        contact_email=BUYER, contact_phone="", title="Fiktiv städning", description="Fiktiv beskrivning.",
+        service_slug="cleaning", cpv="", municipalities=["0685"], value=400_000, period_start=None,
+        period_end=None, deadline=DEADLINE, may_reserve=True, may_direct_award=False, public=True)
+    tokens = {}
+    with app.app_context(), app.test_request_context():
+        now = now_utc()
+        waiting, mail = needs.post_need(values, "sv", now)
+        needs.confirm_need(_token_of(mail, "confirm"), now)
+        sent, mail = needs.post_need(values, "sv", now)
+        needs.confirm_need(_token_of(mail, "confirm"), now)
+        offers = need_matching.prepare_sending(sent, "fiktiv-radgivare@example.org", now)
+        tokens["need_answer"] = _token_of(offers[0], "answer")
+        recipient = sent.recipients[0]
+        need_answers.answer(recipient, "question", "Fiktiv fråga?", "", "", now)
+        tokens["need_outcome"] = _token_of(need_outcome.follow_up(sent, now), "outcome")
+        tokens["need_page"] = needs.buyer_page_url(sent).rsplit("/", 1)[1]
+        db.session.commit()
+        tokens.update(need=str(sent.id), waiting_need=str(waiting.id))
+        assert db.session.get(m.Enterprise, enterprise_id) is not None
+    return tokens
+
+
+def _token_of(outgoing, kind: str) -> str:
+    found = re.search(r"/needs/" + kind + r"/([A-Za-z0-9_-]+)", outgoing.mail.text)
+    assert found, outgoing.mail.text
+    return found.group(1)

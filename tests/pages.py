@@ -66,6 +66,18 @@ PUBLIC_PAGES: list[str] = [
     "/{lang}/open-data",
     "/{lang}/shortlist/shared/{shared_shortlist}?made=1",
     "/{lang}/shortlist/shared/{shared_shortlist}/print",
+    # Buyers' needs (knowledgebase/public/need_views.py, need_answer_views.py); the pages of a
+    # real need, reached through private links, are in ADMIN_PAGES (the seeded app has none).
+    "/{lang}/needs",
+    "/{lang}/needs?county=06&service=cleaning&deadline=2030-01-01",
+    "/{lang}/needs/new",
+    "/{lang}/needs/posted?value=400000&service=cleaning",
+    "/{lang}/needs/confirm/not-a-real-token",
+    "/{lang}/needs/answer/not-a-real-token",
+    "/{lang}/needs/answered?question=1",
+    "/{lang}/needs/outcome/not-a-real-token",
+    "/{lang}/needs/outcome/done",
+    "/{lang}/alerts?topic=needs",
 ]
 
 
@@ -129,6 +141,19 @@ ADMIN_PAGES: list[str] = [
     "/admin/upkeep/entries/{entry}",
     "/admin/entries/999999",
     "/auth/password",
+    # Buyers' needs: the queue, a need waiting and one sent, the impact page; and the public
+    # pages of the sent need, with its private links ({need_page} and the like).
+    "/admin/needs/",
+    "/admin/needs/?status=all",
+    "/admin/needs/{waiting_need}",
+    "/admin/needs/{need}",
+    "/admin/needs/impact",
+    "/sv/needs/{need}",
+    "/en/needs/{need}",
+    "/sv/needs/buyer/{need_page}",
+    "/en/needs/buyer/{need_page}",
+    "/sv/needs/answer/{need_answer}",
+    "/en/needs/outcome/{need_outcome}",
 ]
 # Seen without signing in.
 ANONYMOUS_ADMIN_PAGES: list[str] = ["/auth/login", "/auth/login?next=/admin/users/"]
@@ -140,6 +165,7 @@ def prepare_admin_site(app, client) -> dict[str, int]:
     confirmation request with changes. Returns the ids that ``ADMIN_PAGES`` names."""
     from knowledgebase.services.curation import suggestions
     from tests.curation_support import edit_payload
+    from tests.needs_support import needs_site
     from tests.upkeep_support import enterprise_changes
 
     slug = sample_slugs(app)["enterprise"]
@@ -157,8 +183,9 @@ def prepare_admin_site(app, client) -> dict[str, int]:
         db.session.commit()
         revision = db.session.scalar(select(m.Revision.id).where(m.Revision.entry_id == entry_id)
                                      .order_by(m.Revision.number))
-        return {"entry": entry_id, "revision": revision, "suggestion": suggestion.id,
-                "request": changes["request"]}
+        ids = {"entry": entry_id, "revision": revision, "suggestion": suggestion.id,
+               "request": changes["request"]}
+    return {**ids, **needs_site(app)}
 
 
 def expand_admin(pages: list[str], ids: dict[str, int]) -> list[str]:

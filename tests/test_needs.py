@@ -14,7 +14,7 @@ from knowledgebase import models as m
 from knowledgebase.extensions import db
 from tests.confirmations_support import text_of
 from tests.curation_support import accessibility_problems, logged_in_client
-from tests.needs_support import BUYER, cleaner, link, need_form
+from tests.needs_support import BUYER, DEADLINE, cleaner, link, need_form
 
 WORDS = {
     "sv": {"not_interested": "Inte intresserade", "capability": "Kapacitetsbeskrivning",
@@ -156,3 +156,158 @@ def test_a_buyer_in_vetlanda_finds_social_enterprises_end_to_end(mail_app, mailb
     impact = adviser.get("/admin/needs/impact").get_data(as_text=True)
     assert accessibility_problems(impact) == []
     assert re.search(words["value"], impact) and "Jönköpings län" in impact
+
+
+# -- advisers, links and limits ----------------------------------------------------------
+
+def _posted_and_confirmed(app, mailbox, **overrides) -> tuple[int, str]:
+    """Post a need as the fictional buyer and confirm it: its id and the buyer's page."""
+    public = app.test_client()
+    mailbox.clear()
+    assert public.post("/sv/needs/new", data=need_form(**overrides)).status_code == 302
+    buyer = overrides.get("contact_email", BUYER)
+    assert public.post(link(mailbox.to(buyer)[0], "confirm")).status_code == 200
+    return _need(app).id, link(mailbox.to(buyer)[-1], "buyer")
+
+
+def test_an_adviser_edits_and_rejects_a_need_with_a_reason(mail_app, mailbox, adviser):
+    need_id, page = _posted_and_confirmed(mail_app, mailbox)
+    form = {**need_form(title="Fiktiv städning, rättad"), "municipalities": ["0685", "0680"]}
+    assert adviser.post(f"/admin/needs/{need_id}", data=form).status_code == 302
+    need = _need(mail_app)
+    assert need.title == "Fiktiv städning, rättad" and need.status == "waiting"
+    assert adviser.post(f"/admin/needs/{need_id}/reject", data={"note": ""}).status_code == 422
+    assert adviser.post(f"/admin/needs/{need_id}/reject",
+                        data={"note": "Fiktivt skäl: det är inget köp."}).status_code == 302
+    assert _need(mail_app).status == "rejected"
+    assert "Fiktivt skäl: det är inget köp." in text_of(mailbox.to(BUYER)[-1])
+    # A rejected need cannot be sent, and the buyer's page says why.
+    assert adviser.post(f"/admin/needs/{need_id}/send").status_code == 302
+    assert _need(mail_app).status == "rejected" and mailbox.to("fiktiva-stadarna@example.org") == []
+    assert "Fiktivt skäl" in mail_app.test_client().get(page).get_data(as_text=True)
+
+
+def test_contributors_and_strangers_do_not_reach_the_queue(mail_app):
+    assert logged_in_client(mail_app, "contributor").get("/admin/needs/").status_code == 403
+    assert mail_app.test_client().get("/admin/needs/impact").status_code == 302
+
+
+def test_matching_follows_the_cpv_hierarchy_and_whole_counties(mail_app, mailbox, adviser):
+    cleaner(mail_app, "fiktiva-stadarna")
+    cleaner(mail_app, "fiktiva-lanstadarna", municipalities=[], counties=["06"])
+    cleaner(mail_app, "fiktiva-vaxjostadarna", municipalities=["0780"])
+    cleaner(mail_app, "fiktiva-tradgardarna", services=["gardening"])
+    # A building-cleaning code is in the cleaning category's branch.
+    need_id, _page = _posted_and_confirmed(mail_app, mailbox, service="", cpv="90911200", may_reserve="")
+    review = adviser.get(f"/admin/needs/{need_id}").get_data(as_text=True)
+    assert "Fiktiva Stadarna" in review and "Fiktiva Lanstadarna" in review
+    assert "Fiktiva Vaxjostadarna" not in review and "Fiktiva Tradgardarna" not in review
+
+
+def test_an_enterprise_that_unsubscribes_gets_no_more_needs_and_the_weekly_cap_holds(mail_app, mailbox, adviser):
+    cleaner(mail_app, "fiktiva-stadarna")
+    mail_app.config["NEEDS_PER_ENTERPRISE_WEEK"] = 1
+    first, _page = _posted_and_confirmed(mail_app, mailbox)
+    adviser.post(f"/admin/needs/{first}/send")
+    [offer] = mailbox.to("fiktiva-stadarna@example.org")
+    # The cap: a second need this week is not sent to it, and the preview says why.
+    second, _page = _posted_and_confirmed(mail_app, mailbox)
+    assert "Already got the most needs for this week" in adviser.get(f"/admin/needs/{second}").get_data(as_text=True)
+    adviser.post(f"/admin/needs/{second}/send")
+    assert mailbox.to("fiktiva-stadarna@example.org") == []
+    # Unsubscribing from the link in the offer.
+    mail_app.config["NEEDS_PER_ENTERPRISE_WEEK"] = 10
+    unsubscribe = offer["List-Unsubscribe"].strip("<>").replace("https://kunskapsbank.example.org", "")
+    public = mail_app.test_client()
+    assert public.get(unsubscribe).status_code == 200
+    assert public.post(unsubscribe).status_code == 200
+    third, _page = _posted_and_confirmed(mail_app, mailbox)
+    assert "Asked for no more needs" in adviser.get(f"/admin/needs/{third}").get_data(as_text=True)
+    adviser.post(f"/admin/needs/{third}/send")
+    assert mailbox.to("fiktiva-stadarna@example.org") == []
+
+
+def test_nobody_sees_another_buyers_answers(mail_app, mailbox, adviser):
+    cleaner(mail_app, "fiktiva-stadarna")
+    first, first_page = _posted_and_confirmed(mail_app, mailbox)
+    adviser.post(f"/admin/needs/{first}/send")
+    answer = link(mailbox.to("fiktiva-stadarna@example.org")[0], "answer")
+    public = mail_app.test_client()
+    public.post(answer, data={"kind": "interested", "contact_person": "Fiktiv Person", "message": "Hemligt svar"})
+    second, second_page = _posted_and_confirmed(mail_app, mailbox, contact_email="annan@fiktiva-kommunen.example.org")
+    assert "Hemligt svar" in public.get(first_page).get_data(as_text=True)
+    assert "Hemligt svar" not in public.get(second_page).get_data(as_text=True)
+    # Another need's id with the first page's signature, or a made-up one, opens nothing.
+    signature = first_page.rsplit("/", 1)[1].split("-", 1)[1]
+    for token in (f"{second}-{signature}", f"{first}-x{signature[1:]}", "1", "x-y"):
+        assert public.get(f"/sv/needs/buyer/{token}").status_code == 404
+        assert public.get(f"/sv/needs/buyer/{token}/interested.csv").status_code == 404
+    # The page stops working a while after the deadline.
+    mail_app.config["NEED_PAGE_DAYS"] = -30
+    assert public.get(first_page).status_code == 404
+
+
+def test_answers_refuse_markup_and_an_unknown_link(mail_app, mailbox, adviser):
+    cleaner(mail_app, "fiktiva-stadarna")
+    need_id, _page = _posted_and_confirmed(mail_app, mailbox)
+    adviser.post(f"/admin/needs/{need_id}/send")
+    answer = link(mailbox.to("fiktiva-stadarna@example.org")[0], "answer")
+    public = mail_app.test_client()
+    html = public.post(answer, data={"kind": "interested", "contact_person": "",
+                                     "message": "<script>x</script>"}).get_data(as_text=True)
+    assert "Ange en kontaktperson." in html and "Skriv vanlig text, utan HTML." in html
+    assert public.post(answer, data={"kind": "question", "message": "Fiktiv fråga?"}).status_code == 302
+    assert public.get(answer).status_code == 200  # a question leaves the link open
+    assert public.get("/sv/needs/answer/not-a-real-token").status_code == 404
+
+
+# -- the public list, its feed, the API and alerts ---------------------------------------
+
+def test_public_needs_are_listed_with_filters_in_the_feed_and_the_api(mail_app, mailbox, adviser):
+    cleaner(mail_app, "fiktiva-stadarna")
+    shown, _page = _posted_and_confirmed(mail_app, mailbox)
+    hidden, _page = _posted_and_confirmed(mail_app, mailbox, public="", title="Fiktivt dolt behov")
+    waiting, _page = _posted_and_confirmed(mail_app, mailbox, title="Fiktivt väntande behov")
+    for need_id in (shown, hidden):
+        adviser.post(f"/admin/needs/{need_id}/send")
+    public = mail_app.test_client()
+    for lang in ("sv", "en"):
+        html = public.get(f"/{lang}/needs").get_data(as_text=True)
+        assert accessibility_problems(html) == []
+        assert "Fiktiv städning av ett kontor" in html
+        assert "Fiktivt dolt behov" not in html and "Fiktivt väntande behov" not in html
+        assert "inkop@fiktiva-kommunen" not in public.get(f"/{lang}/needs/{shown}").get_data(as_text=True)
+    assert public.get(f"/sv/needs/{hidden}").status_code == 404
+    assert public.get(f"/sv/needs/{waiting}").status_code == 404
+    later = DEADLINE.isoformat()
+    for query, found in ((f"county=06&service=cleaning&deadline={later}", True), ("county=07", False),
+                         ("service=gardening", False), ("service=9091", True),
+                         ("deadline=" + date.today().isoformat(), False)):
+        assert ("Fiktiv städning av ett kontor" in public.get(f"/sv/needs?{query}").get_data(as_text=True)) is found
+        feed = public.get(f"/sv/needs/feed.atom?{query}")
+        assert feed.mimetype == "application/atom+xml"
+        assert (f"/sv/needs/{shown}" in feed.get_data(as_text=True)) is found, query
+        body = public.get(f"/api/v1/needs?{query}").get_json()
+        assert [n["id"] for n in body["results"]] == ([shown] if found else []), query
+    [item] = public.get("/api/v1/needs").get_json()["results"]
+    assert item["municipalities"] == ["0685"] and item["counties"] == ["06"] and item["value"] == 400000
+    assert item["may_reserve"] is True and "contact_email" not in item and "contact_name" not in item
+    for query in ("county=99", "service=zzzzqqqq", "deadline=tomorrow", "county=%EF%BC%90%EF%BC%96"):
+        assert public.get(f"/sv/needs?{query}").status_code == 400
+        assert public.get(f"/api/v1/needs?{query}").status_code == 400
+
+
+def test_subscribers_to_a_service_hear_of_a_public_need(mail_app, mailbox, adviser):
+    public = mail_app.test_client()
+    assert "Följ en kommun eller en tjänst" in public.get("/sv/alerts?topic=needs").get_data(as_text=True)
+    assert public.post("/sv/alerts", data={"email": "bevakare@example.org", "topic": "needs", "service": "cleaning",
+                                           "municipality": ""}).status_code == 302
+    confirm = re.search(r"/sv/alerts/confirm/\S+", text_of(mailbox.to("bevakare@example.org")[0])).group(0)
+    assert public.post(confirm).status_code == 200
+    assert public.post("/sv/alerts", data={"email": "bevakare@example.org", "topic": "needs", "service": "",
+                                           "municipality": ""}).status_code == 422
+    need_id, _page = _posted_and_confirmed(mail_app, mailbox)
+    adviser.post(f"/admin/needs/{need_id}/send")
+    [alert] = mailbox.to("bevakare@example.org")
+    assert "Fiktiv städning av ett kontor" in text_of(alert) and f"/sv/needs/{need_id}" in text_of(alert)
+    assert alert["List-Unsubscribe"]

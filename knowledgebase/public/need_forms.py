@@ -154,11 +154,12 @@ class AnswerForm(RobotTrapForm):
     kind = RadioField(_l("Your answer"), [InputRequired(message=REQUIRED)], choices=options((
         ("interested", _l("We are interested")), ("not_interested", _l("We are not interested")),
         ("question", _l("We have a question for the buyer")))))
-    contact_person = StringField(_l("Contact person (if interested)"), [Optional(), Length(max=300), no_markup],
+    # No Optional(): it would stop the checks that depend on the answer.
+    contact_person = StringField(_l("Contact person (if interested)"), [Length(max=300), no_markup],
                                  render_kw={"autocomplete": "name"})
     reason = SelectField(_l("Why not? (optional)"), choices=options([("", _l("– No reason given –"))]
                                                                      + list(REASON_LABELS.items())), default="")
-    message = TextAreaField(_l("Message or question to the buyer"), [Optional(), Length(max=3000), no_markup],
+    message = TextAreaField(_l("Message or question to the buyer"), [Length(max=3000), no_markup],
                             render_kw={"rows": 5})
     submit = SubmitField(_l("Send the answer"))
 
