@@ -176,9 +176,9 @@ def test_an_adviser_edits_and_rejects_a_need_with_a_reason(mail_app, mailbox, ad
     assert adviser.post(f"/admin/needs/{need_id}", data=form).status_code == 302
     need = _need(mail_app)
     assert need.title == "Fiktiv städning, rättad" and need.status == "waiting"
-    assert adviser.post(f"/admin/needs/{need_id}/reject", data={"note": ""}).status_code == 422
+    assert adviser.post(f"/admin/needs/{need_id}/reject", data={"reject-note": ""}).status_code == 422
     assert adviser.post(f"/admin/needs/{need_id}/reject",
-                        data={"note": "Fiktivt skäl: det är inget köp."}).status_code == 302
+                        data={"reject-note": "Fiktivt skäl: det är inget köp."}).status_code == 302
     assert _need(mail_app).status == "rejected"
     assert "Fiktivt skäl: det är inget köp." in text_of(mailbox.to(BUYER)[-1])
     # A rejected need cannot be sent, and the buyer's page says why.

@@ -45,7 +45,8 @@ def _forms(need: m.Need, edit: NeedForm | None = None, reject: RejectForm | None
             "enterprise": str(need.awarded_enterprise_id or ""), "consent": need.contract_consent,
             "value": str(need.awarded_value) if need.awarded_value is not None else ""})
     outcome.load_choices(need_outcome.candidates(need), g.lang)
-    return {"edit": edit, "reject": reject or RejectForm(formdata=None), "outcome": outcome}
+    # Prefixed: the reject form shares the page with the edit form (ids must differ).
+    return {"edit": edit, "reject": reject or RejectForm(formdata=None, prefix="reject"), "outcome": outcome}
 
 
 def _detail(need: m.Need, status: int = 200, **forms):
@@ -86,7 +87,7 @@ def need_review(need_id: int):
 @requires(PERMISSION)
 def need_reject(need_id: int):
     need = db.get_or_404(m.Need, need_id)
-    form = RejectForm()
+    form = RejectForm(prefix="reject")
     if not form.validate():
         return _detail(need, 422, reject=form)
     try:
