@@ -311,3 +311,16 @@ def test_subscribers_to_a_service_hear_of_a_public_need(mail_app, mailbox, advis
     [alert] = mailbox.to("bevakare@example.org")
     assert "Fiktiv städning av ett kontor" in text_of(alert) and f"/sv/needs/{need_id}" in text_of(alert)
     assert alert["List-Unsubscribe"]
+
+
+def test_posting_needs_is_rate_limited(tmp_path):
+    from tests.conftest import close_app, make_curation_app
+
+    app = make_curation_app(tmp_path, NEEDS_LIMIT="1 per hour")
+    try:
+        client = app.test_client()
+        # A filled trap saves and sends nothing, but counts.
+        assert client.post("/sv/needs/new", data=need_form(homepage="x")).status_code == 302
+        assert client.post("/sv/needs/new", data=need_form(homepage="x")).status_code == 429
+    finally:
+        close_app(app)

@@ -197,8 +197,3 @@ class OutcomeForm(FlaskForm):
     def value_kronor(self) -> int | None:
         return route_guide.parse_value(self.value.data) if self.value.data else None
 
-
-def valid_choice_id(raw: str) -> int | None:
-    """An enterprise id from the outcome form's choice (already checked against the choices)."""
-    return int(raw) if raw and raw.isdigit() else None
-

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from knowledgebase import models as m
@@ -137,6 +137,3 @@ def impact(lang: str) -> Impact:
     return Impact(total, [(county_rows[code], counties[code]) for code in sorted(counties)],
                   sorted(services.items()), gaps)
 
-
-def waiting_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(m.Need).where(m.Need.status == "waiting")) or 0
