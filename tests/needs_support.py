@@ -50,11 +50,7 @@ def needs_site(app) -> dict[str, str]:
     from knowledgebase.services.procurement import need_answers, need_matching, need_outcome, needs
 
     enterprise_id = cleaner(app, "fiktiva-stadarna-for-sidorna")
-    values = needs.NeedValues(
-        organisation="Fiktiva kommunen", organisation_kind="municipality", contact_name="Fiktiv Inköpare",
-        contact_email=BUYER, contact_phone="", title="Fiktiv städning", description="Fiktiv beskrivning.",
-        service_slug="cleaning", cpv="", municipalities=["0685"], value=400_000, period_start=None,
-        period_end=None, deadline=DEADLINE, may_reserve=True, may_direct_award=False, public=True)
+    values = _values()
     tokens = {}
     with app.app_context(), app.test_request_context():
         now = now_utc()
@@ -74,7 +70,31 @@ def needs_site(app) -> dict[str, str]:
     return tokens
 
 
+def _values():
+    """A fictional buyer's need, as the form gives it to the services."""
+    from knowledgebase.services.procurement import needs
+
+    return needs.NeedValues(
+        organisation="Fiktiva kommunen", organisation_kind="municipality", contact_name="Fiktiv Inköpare",
+        contact_email=BUYER, contact_phone="", title="Fiktiv städning", description="Fiktiv beskrivning.",
+        service_slug="cleaning", cpv="", municipalities=["0685"], value=400_000, period_start=None,
+        period_end=None, deadline=DEADLINE, may_reserve=True, may_direct_award=False, public=True)
+
+
 def _token_of(outgoing, kind: str) -> str:
     found = re.search(r"/needs/" + kind + r"/([A-Za-z0-9_-]+)", outgoing.mail.text)
     assert found, outgoing.mail.text
     return found.group(1)
+
+
+def waiting_need(app) -> dict[str, int]:
+    """A fictional need confirmed by its buyer and waiting in the advisers' queue (no mail sent)."""
+    from knowledgebase.extensions import db
+    from knowledgebase.models.base import now_utc
+    from knowledgebase.services.procurement import needs
+
+    with app.app_context(), app.test_request_context():
+        need, mail = needs.post_need(_values(), "sv", now_utc())
+        needs.confirm_need(_token_of(mail, "confirm"), now_utc())
+        db.session.commit()
+        return {"need": need.id}
