@@ -1,5 +1,6 @@
-"""``flask --app app reminders send [--dry-run]`` and ``flask --app app links check``: the
-scheduled upkeep commands (safe to run from cron)."""
+"""``flask --app app reminders send [--dry-run]``, ``flask --app app links check`` and
+``flask --app app needs follow-up [--dry-run]``: the scheduled upkeep commands (safe to run
+from cron)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from knowledgebase.models.base import now_utc
 reminders_group = AppGroup("reminders", help="E-mail enterprises whose facts are due, advisers their digest, "
                                              "and subscribers the alerts still owed.")
 links_group = AppGroup("links", help="Check the external links of published entries.")
+needs_group = AppGroup("needs", help="Buyers' needs: ask buyers what came of them.")
 
 
 @reminders_group.command("send")
@@ -72,3 +74,36 @@ def links_check() -> None:
         what = str(row.status) if row.status else row.error
         click.echo(f"broken {what}: {row.url} (entries {', '.join(str(i) for i in row.entry_ids)})")
     click.echo(f"Checked {len(rows)} links: {len(rows) - len(broken)} fine, {len(broken)} broken.")
+
+
+@needs_group.command("follow-up")
+@click.option("--dry-run", is_flag=True, help="Send nothing; print what would be sent.")
+@needs_app
+def needs_follow_up(dry_run: bool) -> None:
+    """Ask the buyer of every sent need whose deadline has passed what came of it: one e-mail
+    per need, ever; running again sends nothing new."""
+    from knowledgebase.services.procurement import need_outcome
+    from knowledgebase.services.upkeep import outbox
+
+    today, now = date.today(), now_utc()
+    due = need_outcome.due_follow_ups(today)
+    if dry_run:
+        for need in due:
+            click.echo(f"would ask {need.contact_email} about need {need.id}")
+        click.echo(f"Dry run: nothing was sent ({len(due)} messages planned).")
+        return
+    outgoing = [need_outcome.follow_up(need, now) for need in due]
+    # The links in the messages must work before anyone can click them.
+    db.session.commit()
+    delivery = outbox.deliver(outgoing, today)
+    for item, reason in delivery.failed:
+        # Not delivered: asked again on the next run.
+        need = next(n for n, o in zip(due, outgoing) if o is item)
+        need.outcome_asked_at, need.outcome_hash = None, ""
+        click.echo(f"not sent to {item.mail.to}: {reason}", err=True)
+    db.session.commit()
+    for item in delivery.sent:
+        click.echo(f"sent {item.kind} to {item.mail.to}: {item.mail.subject}")
+    click.echo(f"Sent {len(delivery.sent)}, bounced {len(delivery.bounced)}, not sent {len(delivery.failed)}.")
+    if delivery.failed and not delivery.sent:
+        raise SystemExit(1)

@@ -72,6 +72,14 @@ DEFAULTS: dict[str, object] = {
     # A shared shortlist's link works this many days; sending it by e-mail is limited per address.
     "SHORTLIST_SHARE_DAYS": 30,
     "SHORTLIST_SHARE_LIMIT": "5 per hour;20 per day",
+    # Buyers' needs: posting one (per address), how long the links work (the confirmation link in
+    # days; the buyer's page of answers in days after the deadline; the outcome form in days),
+    # and at most how many needs one enterprise is sent in seven days.
+    "NEEDS_LIMIT": "5 per hour;20 per day",
+    "NEED_CONFIRM_DAYS": 7,
+    "NEED_PAGE_DAYS": 180,
+    "NEED_OUTCOME_DAYS": 60,
+    "NEEDS_PER_ENTERPRISE_WEEK": 3,
     # Who publishes the open data, as the DCAT-AP-SE catalogue names it, and an address for
     # questions about it (left out of the catalogue when empty).
     "DATA_PUBLISHER": "Kunskapsbanken för sociala företag",

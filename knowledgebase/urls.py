@@ -59,3 +59,30 @@ def absolute_url(path: str) -> str:
 def base_host(base_url: str) -> str:
     """The host (and port) of a base URL, as a Host header names it."""
     return urlsplit(base_url).netloc
+
+
+# Buyers' needs (services.procurement.needs and its neighbours).
+
+def need_confirmation_url(token: str, lang: str) -> str:
+    """The page where a buyer confirms the e-mail address of a new need."""
+    return external_url("public.need_confirm", lang=lang, token=token)
+
+
+def need_answer_url(token: str, lang: str) -> str:
+    """The page where a matched enterprise answers a need."""
+    return external_url("public.need_answer", lang=lang, token=token)
+
+
+def need_buyer_url(token: str, lang: str) -> str:
+    """The buyer's private page of answers to a need."""
+    return external_url("public.need_buyer_page", lang=lang, token=token)
+
+
+def need_outcome_url(token: str, lang: str) -> str:
+    """The page where a buyer says what came of a need."""
+    return external_url("public.need_outcome_page", lang=lang, token=token)
+
+
+def need_page_url(need_id: int, lang: str) -> str:
+    """A public need's page."""
+    return external_url("public.need_detail", lang=lang, need_id=need_id)

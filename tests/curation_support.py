@@ -202,6 +202,15 @@ STATE_CHANGING = {
     "public.alerts_subscribe": "/sv/alerts",
     "public.alerts_confirm": "/sv/alerts/confirm/not-a-token",
     "public.report_outdated": "/sv/report-outdated?type=enterprise&slug=x",
+    # Buyers' needs (the CSRF check comes before any link is read).
+    "public.need_new": "/sv/needs/new",
+    "public.need_confirm": "/sv/needs/confirm/not-a-token",
+    "public.need_answer": "/sv/needs/answer/not-a-token",
+    "public.need_outcome_page": "/sv/needs/outcome/not-a-token",
+    "admin.need_review": "/admin/needs/1",
+    "admin.need_reject": "/admin/needs/1/reject",
+    "admin.need_send": "/admin/needs/1/send",
+    "admin.need_record_outcome": "/admin/needs/1/outcome",
 }
 
 

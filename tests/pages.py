@@ -72,6 +72,18 @@ PUBLIC_PAGES: list[str] = [
     "/{lang}/counties/08?map=reserved",
     "/{lang}/counties/09?map=example",
     "/{lang}/buyers?map=network&service=90",
+    # Buyers' needs (knowledgebase/public/need_views.py, need_answer_views.py); the pages of a
+    # real need, reached through private links, are in ADMIN_PAGES (the seeded app has none).
+    "/{lang}/needs",
+    "/{lang}/needs?county=06&service=cleaning&deadline=2030-01-01",
+    "/{lang}/needs/new",
+    "/{lang}/needs/posted?value=400000&service=cleaning",
+    "/{lang}/needs/confirm/not-a-real-token",
+    "/{lang}/needs/answer/not-a-real-token",
+    "/{lang}/needs/answered?question=1",
+    "/{lang}/needs/outcome/not-a-real-token",
+    "/{lang}/needs/outcome/done",
+    "/{lang}/alerts?topic=needs",
 ]
 
 
@@ -141,6 +153,19 @@ ADMIN_PAGES: list[str] = [
     # The statistics page with the gaps advisers act on.
     "/sv/statistics",
     "/en/statistics",
+    # Buyers' needs: the queue, a need waiting and one sent, the impact page; and the public
+    # pages of the sent need, with its private links ({need_page} and the like).
+    "/admin/needs/",
+    "/admin/needs/?status=all",
+    "/admin/needs/{waiting_need}",
+    "/admin/needs/{need}",
+    "/admin/needs/impact",
+    "/sv/needs/{need}",
+    "/en/needs/{need}",
+    "/sv/needs/buyer/{need_page}",
+    "/en/needs/buyer/{need_page}",
+    "/sv/needs/answer/{need_answer}",
+    "/en/needs/outcome/{need_outcome}",
 ]
 # Seen without signing in.
 ANONYMOUS_ADMIN_PAGES: list[str] = ["/auth/login", "/auth/login?next=/admin/users/"]
@@ -152,6 +177,7 @@ def prepare_admin_site(app, client) -> dict[str, int]:
     confirmation request with changes. Returns the ids that ``ADMIN_PAGES`` names."""
     from knowledgebase.services.curation import suggestions
     from tests.curation_support import edit_payload
+    from tests.needs_support import needs_site
     from tests.upkeep_support import enterprise_changes
 
     slug = sample_slugs(app)["enterprise"]
@@ -176,8 +202,9 @@ def prepare_admin_site(app, client) -> dict[str, int]:
                        error="Vägrades: inget sparades", result={"errors": ["fiktiv.yaml: posten x, fältet slug: fel"]})
         db.session.add_all([done, failed])
         db.session.commit()
-        return {"entry": entry_id, "revision": revision, "suggestion": suggestion.id,
-                "request": changes["request"], "job_done": done.id, "job_failed": failed.id}
+        ids = {"entry": entry_id, "revision": revision, "suggestion": suggestion.id,
+               "request": changes["request"], "job_done": done.id, "job_failed": failed.id}
+    return {**ids, **needs_site(app)}
 
 
 def expand_admin(pages: list[str], ids: dict[str, int]) -> list[str]:

@@ -16,6 +16,7 @@ from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
 from knowledgebase.services.curation import revisions
 from tests.conftest import close_app, make_curation_app
+from tests.needs_support import need_form, waiting_need
 from tests.upkeep_support import enterprise_changes
 from tests.admin_support import accessibility_report, entry_with_revisions, waiting_suggestion
 from tests.curation_support import (
@@ -179,6 +180,17 @@ CASES = [
          enterprise_changes, data=lambda app, ids: {"note": "Stämmer inte."}, expected=(403, 302, 302)),
     Case("digest counties", "POST", lambda app, ids: "/admin/upkeep/digest",
          data=lambda app, ids: {"digest-counties": ["06"]}, expected=(403, 302, 302)),
+    Case("needs queue", "GET", lambda app, ids: "/admin/needs/", expected=(403, 200, 200)),
+    Case("needs impact", "GET", lambda app, ids: "/admin/needs/impact", expected=(403, 200, 200)),
+    Case("need", "GET", lambda app, ids: f"/admin/needs/{ids['need']}", waiting_need, expected=(403, 200, 200)),
+    Case("edit a need", "POST", lambda app, ids: f"/admin/needs/{ids['need']}", waiting_need,
+         data=lambda app, ids: need_form(), expected=(403, 302, 302)),
+    Case("reject a need", "POST", lambda app, ids: f"/admin/needs/{ids['need']}/reject", waiting_need,
+         data=lambda app, ids: {"reject-note": "Fiktivt skäl."}, expected=(403, 302, 302)),
+    Case("send a need", "POST", lambda app, ids: f"/admin/needs/{ids['need']}/send", waiting_need,
+         expected=(403, 302, 302)),
+    Case("record a need's outcome", "POST", lambda app, ids: f"/admin/needs/{ids['need']}/outcome", waiting_need,
+         data=lambda app, ids: {"awarded": "no"}, expected=(403, 302, 302)),
 ]
 
 
@@ -225,6 +237,8 @@ def test_matrix_covers_every_admin_route(matrix_app):
         "admin.audit_log", "admin.completeness",
         "admin.upkeep", "admin.upkeep_entry", "admin.upkeep_request_entry", "admin.upkeep_request_county",
         "admin.upkeep_changes", "admin.upkeep_changes_apply", "admin.upkeep_changes_reject", "admin.upkeep_digest",
+        "admin.need_queue", "admin.need_impact", "admin.need_review", "admin.need_reject", "admin.need_send",
+        "admin.need_record_outcome",
     }
     routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")}
     assert routes == covered

@@ -33,6 +33,7 @@ URLS = [
     "/api/v1/search?q=fiktiv", "/api/v1/suggest?q=fik", "/api/v1/suppliers?service=catering-cafe",
     "/sv/?map=reserved", "/sv/?map=service:catering-cafe", "/sv/?map=example", "/sv/counties/06?map=network",
     "/sv/statistics", "/sv/statistics/entries-per-theme.csv", "/api/v1/statistics",
+    "/sv/needs", "/sv/needs?county=06&service=cleaning", "/sv/needs/feed.atom", "/api/v1/needs",
 ]
 
 

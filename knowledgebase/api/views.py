@@ -31,6 +31,7 @@ def index():
         "suggest": external_url("api.suggest"),
         "suppliers": external_url("api.suppliers"),
         "statistics": external_url("api.statistics"),
+        "needs": external_url("api.needs"),
         "hsds": external_url("hsds.index"),
         "dcat": external_url("api.dcat_catalog"),
         "feeds": {lang: external_url("public.feed", lang=lang) for lang in ("sv", "en")},

@@ -38,3 +38,4 @@ from knowledgebase.models.upkeep import (  # noqa: F401
     LinkCheck,
     ReminderLog,
 )
+from knowledgebase.models.needs import Need, NeedAnswer, NeedRecipient  # noqa: F401

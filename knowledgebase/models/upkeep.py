@@ -63,6 +63,8 @@ class EntryUpkeep(db.Model):
     confirmed_at: Mapped[date | None] = mapped_column(Date, index=True)
     # Set when the contact unsubscribed from reminders.
     reminders_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when the contact asked for no more buyers' needs (services.procurement.needs).
+    needs_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     salt: Mapped[str] = mapped_column(String(16), default=new_salt)
 
     entry: Mapped[Entry] = relationship()
@@ -144,6 +146,10 @@ class AlertSubscription(db.Model):
     lang: Mapped[str] = mapped_column(String(2), default="sv")
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code", ondelete="CASCADE"))
     theme_number: Mapped[int | None] = mapped_column(ForeignKey("theme.number", ondelete="CASCADE"))
+    # What the subscriber follows: "entries" (new entries in a municipality or theme) or
+    # "needs" (buyers' public needs in a municipality or for a service).
+    topic: Mapped[str] = mapped_column(String(10), default="entries", server_default="entries")
+    service_slug: Mapped[str | None] = mapped_column(ForeignKey("service_category.slug", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     # SHA-256 of the token in the confirmation e-mail; emptied once used.
     confirm_hash: Mapped[str] = mapped_column(String(64), default="", index=True)

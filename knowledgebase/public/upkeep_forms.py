@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -18,7 +19,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY
@@ -106,13 +107,21 @@ class AlertForm(RobotTrapForm):
     email = EmailField(_l("Your e-mail address"), [InputRequired(message=REQUIRED), Length(max=254),
                                                     Regexp(EMAIL_RE, message=EMAIL_MESSAGE)],
                        render_kw={"autocomplete": "email"})
+    # "entries": new entries in a municipality or theme; "needs": buyers' needs in a
+    # municipality or for a service.
+    topic = HiddenField(default="entries", validators=[AnyOf(("entries", "needs"))])
     municipality = SelectField(_l("Municipality"), choices=[], default="")
     theme = SelectField(_l("Theme"), choices=[], default="")
+    service = SelectField(_l("Service"), choices=[], default="")
     submit = SubmitField(_l("Subscribe"))
 
     def validate_theme(self, field: Any) -> None:
-        if bool(self.municipality.data) == bool(field.data):
+        if self.topic.data != "needs" and bool(self.municipality.data) == bool(field.data):
             raise ValidationError(_l("Choose either a municipality or a theme."))
+
+    def validate_service(self, field: Any) -> None:
+        if self.topic.data == "needs" and bool(self.municipality.data) == bool(field.data):
+            raise ValidationError(_l("Choose either a municipality or a service."))
 
 
 class ReportOutdatedForm(ReaderMessageForm):

@@ -104,7 +104,8 @@ def confirm_done():
 # -- unsubscribing (no account; the link carries an HMAC) ---------------------------------
 
 def _unsubscribe_target(kind: str, row_id: int):
-    model = {"reminders": m.EntryUpkeep, "alerts": m.AlertSubscription, "digest": m.AdviserDigest}.get(kind)
+    model = {"reminders": m.EntryUpkeep, "alerts": m.AlertSubscription, "digest": m.AdviserDigest,
+             "needs": m.EntryUpkeep}.get(kind)
     return db.session.get(model, row_id) if model else None
 
 
@@ -119,6 +120,8 @@ def unsubscribe(kind: str, row_id: int, token: str):
         return no_store(render_template("public/alerts_unsubscribe.html", kind=kind, done=False))
     if kind == "reminders":
         target.reminders_off_at = target.reminders_off_at or now_utc()
+    elif kind == "needs":
+        target.needs_off_at = target.needs_off_at or now_utc()
     elif kind == "alerts":
         alerts.unsubscribe(target, now_utc())
     else:
@@ -137,23 +140,31 @@ def _alert_form() -> AlertForm:
     form.theme.choices = options([("", _("– None –"))] + [
         (str(t.number), _("Theme %(number)s: %(name)s", number=t.number, name=t.name(g.lang)))
         for t in taxonomy.themes()])
+    form.service.choices = options([("", _("– None –"))] + [
+        (c.slug, c.name(g.lang)) for c in db.session.scalars(select(m.ServiceCategory).order_by(m.ServiceCategory.slug))])
     if request.method == "GET":
         form.municipality.data = inputs.arg_text("municipality", 10)
         form.theme.data = inputs.arg_text("theme", 10)
+        form.topic.data = inputs.arg_choice("topic", ("entries", "needs"), "entries")
+    if form.topic.data == "needs":
+        form.theme.choices = options([("", _("– None –"))])
     return form
 
 
 @bp.route("/alerts", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["ALERTS_LIMIT"], methods=["POST"])
 def alerts_subscribe():
-    """Subscribe to e-mail about new entries in a municipality or a theme (double opt-in)."""
+    """Subscribe to e-mail about new entries in a municipality or a theme, or (``topic=needs``)
+    about buyers' needs in a municipality or for a service (double opt-in)."""
     form = _alert_form()
     if not form.validate_on_submit():
         return render_template("public/alerts.html", form=form), 422 if request.method == "POST" else 200
     if form.homepage.data:
         return redirect(url_for("public.alerts_sent"))
+    needs = form.topic.data == "needs"
     outgoing = alerts.subscribe(form.email.data, g.lang, now_utc(), form.municipality.data or None,
-                                int(form.theme.data) if form.theme.data else None)
+                                int(form.theme.data) if form.theme.data and not needs else None,
+                                form.service.data or None if needs else None, form.topic.data)
     db.session.commit()
     if outgoing is not None:
         delivery = outbox.deliver([outgoing], date.today())

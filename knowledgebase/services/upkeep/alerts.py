@@ -36,24 +36,37 @@ class AlertError(Exception):
 
 
 def topic_label(subscription: m.AlertSubscription, lang: str) -> str:
-    """What the subscription follows, e.g. "Vetlanda" or "Theme 1: ..."."""
+    """What the subscription follows, e.g. "Vetlanda", "Theme 1: ..." or, for buyers' needs,
+    "Buyers' needs: Cleaning"."""
     if subscription.municipality_code:
         row = db.session.get(m.Municipality, subscription.municipality_code)
-        return row.name if row else subscription.municipality_code
-    theme = db.session.get(m.Theme, subscription.theme_number)
-    return _("Theme %(number)s: %(name)s", number=theme.number, name=theme.name(lang)) if theme else ""
+        label = row.name if row else subscription.municipality_code
+    elif subscription.service_slug:
+        row = db.session.get(m.ServiceCategory, subscription.service_slug)
+        label = row.name(lang) if row else subscription.service_slug
+    else:
+        theme = db.session.get(m.Theme, subscription.theme_number)
+        label = _("Theme %(number)s: %(name)s", number=theme.number, name=theme.name(lang)) if theme else ""
+    return _("Buyers' needs: %(topic)s", topic=label) if subscription.topic == "needs" else label
 
 
 def subscribe(email: str, lang: str, now: datetime, municipality_code: str | None = None,
-              theme_number: int | None = None) -> outbox.Outgoing | None:
+              theme_number: int | None = None, service_slug: str | None = None,
+              topic: str = "entries") -> outbox.Outgoing | None:
     """Start a subscription (or renew the link of one not yet confirmed) and return the
     confirmation e-mail; None when the address already follows this (nothing is sent, and
-    the form says the same either way, so nobody learns who subscribes)."""
-    if bool(municipality_code) == bool(theme_number):
+    the form says the same either way, so nobody learns who subscribes). New entries are
+    followed by municipality or theme; buyers' needs (``topic="needs"``) by municipality or
+    service."""
+    second = service_slug if topic == "needs" else theme_number
+    if bool(municipality_code) == bool(second) or (topic == "needs" and theme_number) \
+            or (topic != "needs" and service_slug):
         raise AlertError(_("Choose a municipality or a theme."))
     email = normalise_email(email)
     existing = db.session.scalars(select(m.AlertSubscription).where(
-        func.lower(m.AlertSubscription.email) == email,
+        func.lower(m.AlertSubscription.email) == email, m.AlertSubscription.topic == topic,
+        m.AlertSubscription.service_slug.is_(None) if not service_slug
+        else m.AlertSubscription.service_slug == service_slug,
         m.AlertSubscription.municipality_code.is_(None) if not municipality_code
         else m.AlertSubscription.municipality_code == municipality_code,
         m.AlertSubscription.theme_number.is_(None) if not theme_number
@@ -62,14 +75,15 @@ def subscribe(email: str, lang: str, now: datetime, municipality_code: str | Non
     if existing is not None and existing.confirmed_at is not None:
         return None
     subscription = existing or m.AlertSubscription(
-        email=email, municipality_code=municipality_code or None, theme_number=theme_number or None)
+        email=email, municipality_code=municipality_code or None, theme_number=theme_number or None,
+        service_slug=service_slug or None, topic=topic)
     token, digest = outbox.new_token()
     subscription.lang, subscription.created_at, subscription.confirm_hash = lang, now, digest
     db.session.add(subscription)
     db.session.flush()
-    topic = topic_label(subscription, lang)
+    label = topic_label(subscription, lang)
     mail = outbox.render_mail(
-        "alert_confirm", email, lang, _l("Confirm your e-mail alerts: %(topic)s", topic=topic), topic=topic,
+        "alert_confirm", email, lang, _l("Confirm your e-mail alerts: %(topic)s", topic=label), topic=label,
         link=alert_confirmation_url(token, lang), days=CONFIRM_DAYS)
     return outbox.Outgoing(mail, "alert_confirm", subscription_id=subscription.id)
 
@@ -98,7 +112,7 @@ def _matching(entry: m.Entry, published_at: datetime) -> list[m.AlertSubscriptio
         return []
     return list(db.session.scalars(select(m.AlertSubscription).where(
         m.AlertSubscription.confirmed_at.is_not(None), m.AlertSubscription.unsubscribed_at.is_(None),
-        m.AlertSubscription.confirmed_at <= published_at,
+        m.AlertSubscription.confirmed_at <= published_at, m.AlertSubscription.topic == "entries",
         or_(m.AlertSubscription.municipality_code.in_(municipalities),
             m.AlertSubscription.theme_number.in_(themes))).order_by(m.AlertSubscription.id)))
 
@@ -161,3 +175,13 @@ def recently_published(now: datetime, days: int = CATCH_UP_DAYS) -> list[tuple[m
 def catch_up(now: datetime) -> list[outbox.Outgoing]:
     """Alerts still owed for recent publications."""
     return [item for entry, at in recently_published(now) for item in pending_alerts(entry, at)]
+
+
+def need_subscribers(municipality_codes: list[str], service_slug: str | None) -> list[m.AlertSubscription]:
+    """Active subscriptions to buyers' needs in one of the municipalities or for the service."""
+    clauses = [m.AlertSubscription.municipality_code.in_(municipality_codes)]
+    if service_slug:
+        clauses.append(m.AlertSubscription.service_slug == service_slug)
+    return list(db.session.scalars(select(m.AlertSubscription).where(
+        m.AlertSubscription.topic == "needs", m.AlertSubscription.confirmed_at.is_not(None),
+        m.AlertSubscription.unsubscribed_at.is_(None), or_(*clauses)).order_by(m.AlertSubscription.id)))

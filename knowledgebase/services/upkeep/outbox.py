@@ -22,8 +22,9 @@ from knowledgebase.extensions import db
 from knowledgebase.i18n import LOCALES
 from knowledgebase.urls import unsubscribe_page_url
 
-# What can be unsubscribed from: a contact's reminders, an alert subscription, a digest.
-UNSUBSCRIBE_KINDS = ("reminders", "alerts", "digest")
+# What can be unsubscribed from: a contact's reminders, an alert subscription, a digest, and
+# an enterprise's buyers' needs.
+UNSUBSCRIBE_KINDS = ("reminders", "alerts", "digest", "needs")
 
 
 # -- tokens -------------------------------------------------------------------------------
