@@ -98,7 +98,7 @@ def _samples(app) -> dict[str, str]:
                 "service_id": hsds.record_id("service", *hsds.service_keys()[0]),
                 "kind": "alert", "row_id": "1", "revision_id": "1", "suggestion_id": "1",
                 "request_id": "1", "user_id": "1", "type_key": "enterprise", "key": "enterprises-per-county",
-                "need_id": "1"}
+                "need_id": "1", "job_id": "1"}
 
 
 def _slug_for(app, type_key: str | None) -> str:
