@@ -196,3 +196,29 @@ def test_a_field_kind_without_a_json_schema_cannot_be_described(app):
         unregister(kind)
     with app.app_context():
         assert openapi.detail_schema(CONTENT_TYPES[0])["properties"]["org_number"]["pattern"]
+
+
+# -- the API page ---------------------------------------------------------------------------------
+
+def test_the_api_page_shows_every_operation_in_both_languages(seeded_app, description):
+    client = seeded_app.test_client()
+    base = seeded_app.config["BASE_URL"].rstrip("/")
+    pages = {lang: client.get(f"/{lang}/open-data/api").get_data(as_text=True) for lang in ("sv", "en")}
+    for lang, page in pages.items():
+        for path, item in description["paths"].items():
+            operation = item["get"]
+            assert f'id="{operation["operationId"]}"' in page and f"GET {path}</code>" in page, (lang, path)
+            summary = operation["x-summary-sv"] if lang == "sv" else operation["summary"]
+            assert summary.replace("'", "&#39;") in page, (lang, summary)
+        # Every example request is an address that answers.
+        examples = re.findall(r'<a href="(http[^"]+)"><code>GET ', page)
+        assert len(examples) == len(description["paths"])
+        for url in examples:
+            assert url.startswith(base + "/api/v1/")
+            assert client.get(url.removeprefix(base).replace("&amp;", "&")).status_code == 200, url
+    # Limits as the code enforces them, in the visitor's language.
+    assert "från 1 till 1\u00a0000\u00a0000" in pages["sv"] and "from 1 to 1,000,000" in pages["en"]
+    assert "Sidan, från 1; en sida efter den sista är tom." in pages["sv"]
+    assert "The page, from 1; a page past the last one is empty." in pages["en"]
+    assert "/sv/open-data/api" in client.get("/sv/open-data").get_data(as_text=True)
+    assert "/en/open-data/api" in client.get("/en/open-data").get_data(as_text=True)

@@ -79,6 +79,7 @@ def _list_operation(ct: ContentType) -> dict[str, Any]:
     return {
         "operationId": f"list_{ct.key}",
         "tags": ["entries"],
+        "x-example": "?county=06&per_page=5",
         **_texts(_both(LIST_SUMMARY, plural=ct.plural), _both(LIST_DESCRIPTION)),
         "parameters": [ref(name, "parameters") for name in
                        ("theme", "package", "county", "municipality", "fresh", "sort", "page", "perPage")],
