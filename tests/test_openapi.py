@@ -50,6 +50,25 @@ def test_every_route_under_api_v1_is_described_and_nothing_else(seeded_app, desc
     assert described - routes == set(), "described operations the app does not have"
 
 
+def test_every_text_for_people_is_in_both_languages(description):
+    """The API page shows ``x-description-sv`` (and ``x-summary-sv``) to Swedish visitors."""
+    missing = []
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            for key in ("description", "summary"):
+                if isinstance(node.get(key), str) and not node.get(f"x-{key}-sv") and where not in ("", "/info/license"):
+                    missing.append(f"{where}/{key}")
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{where}/{index}")
+
+    walk({key: value for key, value in description.items() if key != "tags"}, "")
+    assert missing == []
+
+
 def test_every_operation_and_parameter_is_described_in_both_languages(description):
     for path, item in description["paths"].items():
         operation = item["get"]
