@@ -3,10 +3,12 @@ and Schemathesis's command line (``st run``) sending generated requests to every
 /api/v1/openapi.json, with every parameter, valid values and invalid ones. No answer may be a
 5xx, and every answer must have a documented status, media type, headers and body.
 
-The run is bounded by the number of examples per operation (``MAX_EXAMPLES``, for each of
-the phases examples, coverage and fuzzing; about 3 600 requests in all) and by a timeout; it
-took about a minute on the 2-core machine. The seed is fixed so that a failure can be
-replayed; change ``SEED`` to explore further."""
+The run is bounded by the number of examples per operation (``MAX_EXAMPLES`` in the fuzzing
+phase, besides the examples and the coverage phase's boundary values: 3 294 requests, about
+140 per operation) and by a timeout against a hang. It took 80 to 96 s on the 2-core machine
+while other work kept it busy (load 8); with 100 examples, 3 600 requests took a minute on the
+idle machine. The seed is fixed so that a failure can be replayed;
+change ``SEED`` to explore further."""
 
 from __future__ import annotations
 
@@ -24,14 +26,16 @@ from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
 from tests.browser import LiveServer
 
-MAX_EXAMPLES = 100
+MAX_EXAMPLES = 80
 SEED = 21
 # What the description can promise for any request, valid or not. (Not "negative data
 # rejection": an empty filter value, as a form sends it, counts as no filter, although the
 # schema's pattern does not allow "".)
 CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
           "response_headers_conformance", "response_schema_conformance")
-TIMEOUT = 300
+# Not the budget (the examples are) but a guard against a hang: a machine that other work
+# keeps busy can take several times as long as an idle one.
+TIMEOUT = 900
 
 
 def with_seeded_slugs(description: dict, app) -> dict:
@@ -66,5 +70,6 @@ def test_schemathesis_finds_no_failure(seeded_app, tmp_path):
     cases = re.search(r"(\d+) generated, (\d+) passed", output)
     assert cases, output[-5_000:]
     generated, passed = int(cases.group(1)), int(cases.group(2))
+    print(f"Schemathesis: {generated} requests to {operations} operations, {passed} passed")
     # A few hundred requests per operation, every one of them passing.
     assert generated == passed and generated >= operations * MAX_EXAMPLES, output[-5_000:]
