@@ -6,6 +6,7 @@ from flask import Flask, Response, g, jsonify, render_template, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from knowledgebase.api import http
 from knowledgebase.extensions import db
 from knowledgebase.i18n import LOCALES, best_locale
 
@@ -27,7 +28,12 @@ def handle_http_error(error: HTTPException):
         # rendered, so the answer is plain text.
         return Response(f"{error.code} {error.name}\n", status=error.code, mimetype="text/plain")
     if _wants_json():
-        return jsonify({"error": {"status": error.code, "message": error.description or error.name}}), error.code
+        response = jsonify({"error": {"status": error.code, "message": error.description or error.name}})
+        # An address that matches no route (a path part with a control character, say) is
+        # answered before any blueprint, so the API's own CORS headers are added here too.
+        http.allow_reading(response)
+        response.status_code = error.code
+        return response
     _guess_lang()
     template = {404: "errors/404.html", 400: "errors/400.html", 403: "errors/403.html",
                 413: "errors/413.html"}.get(error.code, "errors/error.html")

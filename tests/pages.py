@@ -64,6 +64,7 @@ PUBLIC_PAGES: list[str] = [
     "/{lang}/unsubscribe/alert/1/not-a-real-token",
     # Open data (knowledgebase/public/info_views.py) and a shared shortlist (shortlist_views.py).
     "/{lang}/open-data",
+    "/{lang}/open-data/api",
     "/{lang}/shortlist/shared/{shared_shortlist}?made=1",
     "/{lang}/shortlist/shared/{shared_shortlist}/print",
     # The map and the statistics (knowledgebase/public/statistics_views.py).

@@ -63,9 +63,21 @@ def test_index_lists_every_endpoint(client):
     """The API's front door names every resource, and each address answers."""
     index = client.get("/api/v1/").get_json()
     assert set(index) == {"content_types", "taxonomy", "search", "suggest", "suppliers", "statistics", "needs", "feeds",
-                          "hsds", "dcat"}
+                          "hsds", "dcat", "openapi"}
     for url in [*index["content_types"].values(), index["taxonomy"], index["search"], index["suppliers"],
-                index["statistics"], index["needs"],
-                index["suggest"] + "?q=st", *index["feeds"].values(), index["hsds"], index["dcat"]]:
+                index["statistics"], index["needs"], index["suggest"] + "?q=st", *index["feeds"].values(),
+                index["hsds"], index["dcat"], index["openapi"]]:
         assert url.startswith(client.application.config["BASE_URL"] + "/"), url
         assert client.get(url.removeprefix(client.application.config["BASE_URL"])).status_code == 200, url
+
+
+def test_a_research_entrys_own_link_is_not_hidden_by_the_page_addresses(client, make_entry):
+    """Research and financing have a field ``url`` (their link); the detail's ``url`` holds the
+    entry's pages, so the link is given as ``link`` (it was lost before, found by validating
+    the answers against the OpenAPI description)."""
+    make_entry("research", slug="fiktiv-studie", url="https://forskning.example.org/fiktiv-studie")
+    make_entry("financing", slug="fiktivt-stod", url="https://stod.example.org/fiktivt")
+    research = client.get("/api/v1/research/fiktiv-studie").get_json()
+    assert research["link"] == "https://forskning.example.org/fiktiv-studie"
+    assert research["url"]["sv"].endswith("/sv/research/fiktiv-studie")
+    assert client.get("/api/v1/financing/fiktivt-stod").get_json()["link"] == "https://stod.example.org/fiktivt"

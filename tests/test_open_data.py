@@ -96,3 +96,13 @@ def test_lists_name_their_pages_in_a_link_header(app, client, make_entry):
     assert client.get(links["next"].removeprefix(BASE)).json["page"] == 3
     hsds = _links(client.get("/api/hsds/organizations?per_page=2").headers["Link"])
     assert set(hsds) == {"first", "next", "last"} and "page=3" in hsds["last"]
+
+
+def test_an_address_that_matches_no_route_is_readable_by_other_websites_too(client):
+    """Found by Schemathesis: a path part with a control character (or too long to be a slug)
+    matches no route, so the 404 came before the API's blueprint and without its CORS headers."""
+    for path in ("/api/v1/advice/%04", "/api/v1/glossary/" + "x" * 501, "/api/v1/no-such-list/", "/api/hsds/x/%09"):
+        response = client.get(path, headers={"Origin": "https://annan.example.org"})
+        assert response.status_code == 404 and response.get_json()["error"]["status"] == 404, path
+        assert response.headers["Access-Control-Allow-Origin"] == "*", path
+        assert response.headers["Access-Control-Expose-Headers"] == "ETag, Last-Modified, Link", path

@@ -29,13 +29,19 @@ def changed_at() -> datetime:
     return max(today, latest) if latest else today
 
 
+def allow_reading(response: Response) -> None:
+    """CORS for a GET: any website may read the answer, and the headers it needs."""
+    if request.method in ("GET", "HEAD"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = EXPOSED
+
+
 def finish(response: Response) -> Response:
     """CORS for GET; a strong ETag and Last-Modified on a full answer, and 304 when the
     client's copy is current."""
     if request.method not in ("GET", "HEAD"):
         return response
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = EXPOSED
+    allow_reading(response)
     # Messages (errors, credits) follow the visitor's language.
     response.vary.add("Accept-Language")
     if response.status_code == 200 and not response.direct_passthrough:

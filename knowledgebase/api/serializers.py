@@ -61,6 +61,17 @@ def fact_provenance(entry: m.Entry) -> list[dict[str, Any]]:
     } for status in provenance.fact_statuses(entry, date.today())]
 
 
+# A type's own field whose name the detail uses for something else is given under another
+# key: the link of a research entry or a financing source (field ``url``) would otherwise be
+# overwritten by the addresses of the entry's pages.
+RENAMED_FIELDS = {"url": "link"}
+
+
+def field_key(name: str) -> str:
+    """The key of a type's own field in the API's detail."""
+    return RENAMED_FIELDS.get(name, name)
+
+
 def entry_detail(entry: m.Entry, ct: ContentType | None = None) -> dict[str, Any]:
     """Every public field of an entry, in the seed format's shape plus type, URL and dates."""
     ct = ct or for_entry(entry)
@@ -69,7 +80,8 @@ def entry_detail(entry: m.Entry, ct: ContentType | None = None) -> dict[str, Any
     # The seed format links to entries in every status; the public sees published ones only.
     for spec in ct.fields:
         if spec.name in data:
-            data[spec.name] = spec.kind.public_export(entry, spec)
+            del data[spec.name]
+            data[field_key(spec.name)] = spec.kind.public_export(entry, spec)
     data["last_verified"] = entry.last_verified.isoformat() if entry.last_verified else None
     return {
         "type": entry.type,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, jsonify, request
 
 from knowledgebase import inputs
+from knowledgebase.api import openapi
 from knowledgebase.api.blueprint import bp
 from knowledgebase.api.http import pagination_links
 from knowledgebase.api.serializers import entry_detail as detail_json
@@ -34,6 +35,7 @@ def index():
         "needs": external_url("api.needs"),
         "hsds": external_url("hsds.index"),
         "dcat": external_url("api.dcat_catalog"),
+        "openapi": external_url("api.openapi_description"),
         "feeds": {lang: external_url("public.feed", lang=lang) for lang in ("sv", "en")},
     })
 
@@ -80,3 +82,9 @@ for _ct in CONTENT_TYPES:
 @bp.route("/taxonomy")
 def taxonomy():
     return jsonify(taxonomy_data())
+
+
+@bp.route("/openapi.json")
+def openapi_description():
+    """This API described in OpenAPI 3.1 (``api/openapi.py``)."""
+    return jsonify(openapi.description())

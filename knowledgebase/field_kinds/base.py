@@ -84,6 +84,12 @@ class FieldKind:
         something that is not public."""
         return self.export(entry, field)
 
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        """The JSON Schema of ``public_export``'s value, for the API's OpenAPI description
+        (``api/openapi.py``); a kind without one cannot be described, and the test of the
+        description fails."""
+        raise NotImplementedError(f"field kind {self.name} has no JSON Schema for the API description")
+
     # -- storing ---------------------------------------------------------------------------
 
     def columns(self, field: Field, value: Any) -> dict[str, Any]:

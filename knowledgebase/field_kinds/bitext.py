@@ -46,6 +46,11 @@ class Bitext(FieldKind):
     def check(self, field, value, vocabulary) -> dict[str, str]:
         return checks.bitext(field.name, value)
 
+    def json_schema(self, field) -> dict[str, Any]:
+        # As export_pair gives it: Swedish always, English when there is one.
+        return {"type": "object", "required": ["sv"], "additionalProperties": False,
+                "properties": {"sv": {"type": "string"}, "en": {"type": "string"}}}
+
     def columns(self, field, value) -> dict[str, Any]:
         return pair_columns(field.name, value)
 

@@ -28,6 +28,9 @@ class Choice(FieldKind):
     def check(self, field, value, vocabulary) -> str:
         return checks.one_of(field.name, value, field.choices, 40)
 
+    def json_schema(self, field) -> dict[str, Any]:
+        return {"enum": list(field.choices)}
+
     def form_fields(self, field, choices) -> dict[str, Any]:
         return {field.name: SelectField(field.label, choices=options([("", CHOOSE)] + [
             (value, field.labels.get(value, value)) for value in field.choices]), default="")}
@@ -52,6 +55,9 @@ class Taxonomy(FieldKind):
     def export(self, entry, field) -> str | None:
         return getattr(entry, f"{field.name}_slug")
 
+    def json_schema(self, field) -> dict[str, Any]:
+        return {"type": "string"}
+
     def form_fields(self, field, choices) -> dict[str, Any]:
         return {field.name: SelectField(field.label, choices=options(
             [("", CHOOSE)] + choices.vocabularies[field.target]), default="")}
@@ -65,6 +71,9 @@ class Several(FieldKind):
 
     def export(self, entry, field) -> list[str]:
         return sorted(row.slug for row in getattr(entry, field.name))
+
+    def json_schema(self, field) -> dict[str, Any]:
+        return {"type": "array", "items": {"type": "string"}}
 
     def form_data(self, field, value) -> dict[str, Any]:
         return {field.name: [str(item) for item in value or []]}

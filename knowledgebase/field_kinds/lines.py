@@ -25,6 +25,9 @@ class TextList(FieldKind):
     def check(self, field, value, vocabulary) -> list[str]:
         return checks.short_texts(field.name, value)
 
+    def json_schema(self, field) -> dict[str, Any]:
+        return {"type": "array", "items": {"type": "string"}}
+
     def form_fields(self, field, choices) -> dict[str, Any]:
         return {field.name: text_area(field.label, rows=3, limit=20_000, description=LINES_HINT)}
 
@@ -96,6 +99,11 @@ class LawRefs(Records):
     def index_text(self, value) -> str:
         return " ".join(str(item.get("label", "")) for item in value or [])
 
+    def json_schema(self, field) -> dict[str, Any]:
+        text = {"type": "string", "maxLength": 100}
+        return {"type": "array", "items": {"type": "object", "required": list(self.keys), "additionalProperties": False,
+                                           "properties": {key: text for key in self.keys}}}
+
 
 class Contracts(Records):
     """Public contracts an enterprise has had: buyer (required), year, service and the
@@ -138,6 +146,14 @@ class Contracts(Records):
 
     def export(self, entry, field) -> list[dict[str, Any]]:
         return [row.as_data() for row in getattr(entry, field.name)]
+
+    def json_schema(self, field) -> dict[str, Any]:
+        # As PublicContract.as_data gives it: the buyer always, the rest when known.
+        return {"type": "array", "items": {"type": "object", "required": ["buyer"], "additionalProperties": False,
+                                           "properties": {"buyer": {"type": "string"},
+                                                          "year": {"type": "integer", "minimum": 1900, "maximum": 2100},
+                                                          "service": {"type": "string"},
+                                                          "route": {"enum": list(field.choices)}}}}
 
     def form_hint(self, field) -> Any:
         # "none" (not a purchase) is no route for a contract.

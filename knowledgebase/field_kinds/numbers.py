@@ -33,6 +33,9 @@ class Int(Unknowable):
     def check(self, field, value, vocabulary) -> int | None:
         return checks.whole_number(field.name, value)
 
+    def json_schema(self, field) -> dict[str, Any]:
+        return {"type": "integer", "minimum": 0, "maximum": 10_000_000}
+
     def form_fields(self, field, choices) -> dict[str, Any]:
         return {field.name: StringField(field.label, [
             Optional(), Regexp(r"^\s*\d{1,8}\s*$", message=_l("Enter a whole number."))],
@@ -55,6 +58,9 @@ class Bool(Unknowable):
     def check(self, field, value, vocabulary) -> bool | None:
         return checks.yes_no(field.name, value)
 
+    def json_schema(self, field) -> dict[str, Any]:
+        return {"type": "boolean"}
+
     def form_fields(self, field, choices) -> dict[str, Any]:
         return {field.name: RadioField(field.label, choices=options(
             [("", _l("Not known")), ("yes", _l("Yes")), ("no", _l("No"))]), default="", validators=[Optional()])}
@@ -74,6 +80,9 @@ class Date(FieldKind):
 
     def check(self, field, value, vocabulary) -> date | None:
         return checks.iso_date(field.name, value)
+
+    def json_schema(self, field) -> dict[str, Any]:
+        return {"type": "string", "format": "date"}
 
     def export(self, entry, field) -> str | None:
         # As text, so that the API and revisions need no date handling.

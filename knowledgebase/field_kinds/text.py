@@ -29,6 +29,9 @@ class Text(FieldKind):
     def check(self, field, value, vocabulary) -> str:
         return checks.text(field.name, value, self.limit)
 
+    def json_schema(self, field) -> dict[str, Any]:
+        return {"type": "string", "maxLength": self.limit}
+
     def form_fields(self, field, choices) -> dict[str, Any]:
         return {field.name: text_input(field.label)}
 
@@ -63,6 +66,9 @@ class Shaped(FieldKind):
         if text and not self.pattern.match(text):
             raise FieldError(field.name, str(self.error))
         return text
+
+    def json_schema(self, field) -> dict[str, Any]:
+        return {"type": "string", "maxLength": self.limit}
 
     def form_fields(self, field, choices) -> dict[str, Any]:
         return {field.name: self.wtform(field.label, [
@@ -124,6 +130,9 @@ class OrgNumber(FieldKind):
             raise FieldError(
                 field.name, _("is not a valid organisation number (NNNNNN-NNNN with a correct check digit)")
             ) from None
+
+    def json_schema(self, field) -> dict[str, Any]:
+        return {"type": "string", "pattern": "^[0-9]{6}-[0-9]{4}$"}
 
     def form_fields(self, field, choices) -> dict[str, Any]:
         return {field.name: StringField(field.label, [Optional(), Length(max=20), valid_org_number],

@@ -1,9 +1,12 @@
-"""Pages about the site itself: easy-to-read Swedish and what's new (a page and Atom feeds).
+"""Pages about the site itself: easy-to-read Swedish, what's new (a page and Atom feeds), the
+open data and the API's reference.
 The accessibility statement, with its report form, is in suggest_views."""
 
-from flask import Response, abort, g, render_template
+from flask import Response, abort, current_app, g, render_template
 from flask_babel import gettext as _
 
+from knowledgebase.api import openapi
+from knowledgebase.api.reference import reference
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
 from knowledgebase.public import views
 from knowledgebase.public.blueprint import bp
@@ -61,3 +64,12 @@ def feed():
 def open_data():
     """What data the site offers, in which formats, under which licence and how often it changes."""
     return render_template("public/open_data.html", counts=entry_service.count_by_type(entry_service.EntryFilters()))
+
+
+@bp.route("/open-data/api")
+def api_reference():
+    """The API for people: every operation, its parameters and answers, from the API's own
+    OpenAPI description; each example request with a slug that exists."""
+    slugs = {f"get_{key}": slug for key, slug in entry_service.first_published_slugs().items()}
+    return render_template("public/api_reference.html", groups=reference(openapi.description(), g.lang, slugs),
+                           base_url=current_app.config["BASE_URL"].rstrip("/"))

@@ -208,6 +208,13 @@ def load_card_data(entries: list[m.Entry]) -> None:
         db.session.scalars(with_card_data(select(m.Entry).where(m.Entry.id.in_([e.id for e in entries])))).all()
 
 
+def first_published_slugs() -> dict[str, str]:
+    """The first published slug (in slug order) of each content type that has one, by type
+    key, in one query."""
+    query = select(m.Entry.type, func.min(m.Entry.slug)).where(m.Entry.status == m.PUBLISHED).group_by(m.Entry.type)
+    return {type_key: slug for type_key, slug in db.session.execute(query)}
+
+
 def count_by_type(filters: EntryFilters) -> dict[str, int]:
     return {
         ct.key: db.session.scalar(select(func.count()).select_from(published_query(ct, filters).subquery()))
