@@ -158,6 +158,9 @@ OTHER_REQUESTS = [
     ("/api/v1/suppliers", "?county=06&experience=lov&experience=iop&per_page=2&page=2"),
     ("/api/v1/suppliers", "?service=cleaning&reserved=no"), ("/api/v1/suppliers", "?service=zzzz"),
     ("/api/v1/suppliers", "?serves=9999"), ("/api/v1/suppliers", "?experience=lots"), ("/api/v1/suppliers", "?reserved=maybe"),
+    ("/api/v1/statistics", ""), ("/api/v1/statistics", "?lang=en"), ("/api/v1/statistics", "?lang=de"),
+    ("/api/v1/needs", ""), ("/api/v1/needs", "?county=06&service=cleaning&deadline=2030-01-01&per_page=5"),
+    ("/api/v1/needs", "?county=99"), ("/api/v1/needs", "?deadline=tomorrow"),
 ]
 
 

@@ -15,6 +15,7 @@ GROUPS = {
     "entries": _l("Entries"),
     "search": _l("Search"),
     "buyers": _l("For buyers"),
+    "statistics": _l("Statistics"),
     "site": _l("The API itself"),
 }
 
