@@ -134,7 +134,19 @@ def expected_figures(today: date, locale: str = "sv") -> dict[str, dict[str, flo
         "entries-per-package": {p.code: sum(v for k, v in packages.items() if k.startswith(f"{p.code}:"))
                                 for p in db.session.scalars(select(m.CompetencePackage))},
         "currency-per-county": currency,
+        **_expected_needs(),
     }
+
+
+def _expected_needs() -> dict[str, dict[str, int]]:
+    needs = [n for n in db.session.scalars(select(m.Need)) if n.status != "unconfirmed"]
+    posted, awarded = Counter(), Counter()
+    for need in needs:
+        for code in {mu.county_code for mu in need.municipalities}:
+            posted[code] += 1
+            awarded[code] += bool(need.awarded)
+    return {"needs-per-county": {c: posted.get(c, 0) for c in REGION},
+            "needs-awarded-per-county": {c: awarded.get(c, 0) for c in REGION}}
 
 
 def expected_parts(figure_key: str) -> dict[str, dict[str, int]]:

@@ -156,6 +156,11 @@ def test_a_buyer_in_vetlanda_finds_social_enterprises_end_to_end(mail_app, mailb
     impact = adviser.get("/admin/needs/impact").get_data(as_text=True)
     assert accessibility_problems(impact) == []
     assert re.search(words["value"], impact) and "Jönköpings län" in impact
+    # The statistics count it too: one need in Jönköpings län, awarded.
+    figures = {f["key"]: {r["key"]: r["value"] for r in f["rows"]}
+               for f in public.get(f"/api/v1/statistics?lang={lang}").get_json()["figures"]}
+    assert figures["needs-per-county"]["06"] == figures["needs-awarded-per-county"]["06"] == 1
+    assert figures["needs-per-county"]["08"] == 0
 
 
 # -- advisers, links and limits ----------------------------------------------------------

@@ -136,14 +136,13 @@ def test_the_page_draws_each_figure_with_a_title_a_description_and_a_table(seede
     assert "Gaps to act on" not in html  # not for the public
 
 
-def test_follow_up_figures_have_a_place_and_are_shown_when_they_exist(seeded_app, monkeypatch):
-    """The needs and the programme follow-up add their figures through ``follow_up_figures``."""
-    extra = figure_service.Figure("fiktiv-uppfoljning", "Fiktiv uppföljning", "Påhittad.", "Rad", "Antal",
-                                  [figure_service.FigureRow("a", "Fiktiv rad", 7)])
-    monkeypatch.setattr(figure_service, "follow_up_figures", lambda locale: [extra])
+def test_the_needs_figures_are_shown_with_their_csv(seeded_app):
+    """The buyers' needs add their figures (counted against the database in
+    test_needs.py's story and in ``expected_figures``); the seeded site has none yet."""
     client = seeded_app.test_client()
-    assert "Fiktiv uppföljning" in client.get("/sv/statistics").get_data(as_text=True)
-    assert "Fiktiv rad,7" in client.get("/sv/statistics/fiktiv-uppfoljning.csv").get_data(as_text=True)
+    page = client.get("/sv/statistics").get_data(as_text=True)
+    assert "Beställares behov per län" in page and "Behov som ledde till ett kontrakt med ett socialt företag" in page
+    assert "Jönköpings län,0" in client.get("/sv/statistics/needs-per-county.csv").get_data(as_text=True)
 
 
 def test_advisers_see_the_gaps_with_links_to_act_on(fictional_capp):

@@ -19,6 +19,7 @@ from knowledgebase import freshness
 from knowledgebase import models as m
 from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
+from knowledgebase.models.needs import need_municipality
 from knowledgebase.models.entries import (
     enterprise_service,
     enterprise_target_group,
@@ -234,11 +235,34 @@ def currency_per_county(counties: list[m.County], today: date | None = None) -> 
                   _("County"), _("Share confirmed (%)"), rows, unit="%")
 
 
-def follow_up_figures(locale: str) -> list[Figure]:
-    """Figures of the parts built later, in the order they are shown: the needs and the
-    programme follow-up add theirs here (each a ``Figure``, counted with grouped queries).
-    Nothing yet."""
-    return []
+def needs_per_county(counties: list[m.County]) -> list[Figure]:
+    """Buyers' needs (confirmed by the buyer) per county of delivery, and those that led to a
+    contract with a social enterprise; one grouped query."""
+    need_id = m.Need.id
+    rows = db.session.execute(
+        select(m.Municipality.county_code, func.count(func.distinct(need_id)),
+               func.count(func.distinct(case((m.Need.awarded.is_(True), need_id)))))
+        .join(need_municipality, need_municipality.c.need_id == need_id)
+        .join(m.Municipality, m.Municipality.code == need_municipality.c.municipality_code)
+        .where(m.Need.status != "unconfirmed").group_by(m.Municipality.county_code)).all()
+    posted = {code: count for code, count, _awarded in rows}
+    awarded = {code: count for code, _count, count in rows}
+    return [
+        Figure("needs-per-county", _("Buyers' needs per county"),
+               _("Needs that buyers described and confirmed, by the county where they are to be delivered; "
+                 "a need in several counties counts in each."), _("County"), _("Needs"),
+               [FigureRow(c.code, c.name, posted.get(c.code, 0), ref=("county", c.code)) for c in counties]),
+        Figure("needs-awarded-per-county", _("Needs that led to a contract with a social enterprise"),
+               _("Needs whose buyer, or an adviser, reported a contract with a social enterprise, by county."),
+               _("County"), _("Needs"),
+               [FigureRow(c.code, c.name, awarded.get(c.code, 0), ref=("county", c.code)) for c in counties]),
+    ]
+
+
+def follow_up_figures(locale: str, counties: list[m.County]) -> list[Figure]:
+    """Figures of the parts built on the directory, in the order they are shown: the buyers'
+    needs (the programme follow-up has its own page per programme)."""
+    return needs_per_county(counties)
 
 
 def all_figures(locale: str, today: date | None = None) -> list[Figure]:
@@ -254,7 +278,7 @@ def all_figures(locale: str, today: date | None = None) -> list[Figure]:
         entries_per_theme(locale),
         entries_per_package(locale),
         currency_per_county(counties, today),
-        *follow_up_figures(locale),
+        *follow_up_figures(locale, counties),
     ]
 
 
