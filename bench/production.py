@@ -32,6 +32,8 @@ from bench import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-only-secret-" + "x" * 40
+# Well inside the import's reading and writing (20 000 entries take about 20 s here).
+KILL_IMPORT_AFTER = 6
 WRITER = textwrap.dedent("""
     import sys, time
     from knowledgebase import create_app
@@ -188,7 +190,7 @@ def fault_kill_workers(work: Path, url: str, database: str, seconds: float) -> d
         node.stop()
 
 
-def fault_kill_import(work: Path, url: str, database: str, size: int = 5000) -> dict:
+def fault_kill_import(work: Path, url: str, database: str, size: int = 20000) -> dict:
     """A large command-line import killed with SIGKILL part-way, then run again to the end."""
     from bench.corpus import Taxonomy, write_batches
 
@@ -199,14 +201,14 @@ def fault_kill_import(work: Path, url: str, database: str, size: int = 5000) -> 
         started = time.monotonic()
         importer = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "import", str(folders[0])],
                                     cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(4)
+        time.sleep(KILL_IMPORT_AFTER)
         importer.send_signal(signal.SIGKILL)
         importer.wait()
         after_kill = _count(node, "%")
         check_after_kill = _check(node)
         done = node.flask("import", str(folders[0]), timeout=900)
         took = time.monotonic() - started
-        return {"run": f"kill -9 of a {size}-entry import after 4 s, then the import again",
+        return {"run": f"kill -9 of a {size}-entry import after {KILL_IMPORT_AFTER} s, then the import again",
                 "database": database, "entries_after_kill": after_kill, "search_check_after_kill": check_after_kill,
                 "import_exit": done.returncode, "entries_after_import": _count(node, "%"),
                 "search_check_after_import": _check(node), "seconds": round(took, 1)}

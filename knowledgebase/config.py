@@ -3,6 +3,8 @@
 DEFAULTS: dict[str, object] = {
     # Empty means: SQLite file ``knowledgebase.sqlite`` in DATA_DIR.
     "DATABASE_URL": "",
+    # On a database server: how long a failing new connection is tried again (a restart).
+    "DATABASE_CONNECT_RETRY_SECONDS": 15,
     # Empty means: the Flask instance folder. Holds the SQLite file and the search index.
     "DATA_DIR": "",
     "SECRET_KEY": "dev-insecure-change-me",

@@ -4,7 +4,9 @@ empty database."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import sqlite3
+import time
 from collections.abc import Iterator
 
 from flask import Flask, current_app
@@ -35,7 +37,25 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Nothing to wire per app yet; kept so the factory reads as a list of steps."""
+    """On a database server, a new connection that fails (the server is restarting) is tried
+    again for up to ``DATABASE_CONNECT_RETRY_SECONDS``: a restart then costs the requests in
+    flight, and the others wait for it rather than fail."""
+    seconds = float(app.config.get("DATABASE_CONNECT_RETRY_SECONDS", 0))
+    if seconds <= 0 or app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        event.listen(db.engine, "do_connect", functools.partial(_connect_with_retries, seconds=seconds))
+
+
+def _connect_with_retries(dialect, _record, cargs, cparams, seconds: float):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.25)
 
 
 def upgrade() -> None:
