@@ -112,7 +112,8 @@ SCHEMA, TAXONOMY = "schema", "taxonomy"
 SQLITE_FILE = "knowledgebase.sqlite"
 INDEX_DIR = "search-index"
 # No watcher thread per test app: searches catch up on the change log themselves.
-TEST_CONFIG = {"TESTING": True, "AUTO_SEED": False, "SEARCH_FOLLOW_SECONDS": 0, "SECRET_KEY": "fiktiv-testnyckel-endast-for-tester-Q7w2Zr9Kx4Lm8Np"}
+# The page cache off: a test that wants it turns it on (tests/test_page_cache.py).
+TEST_CONFIG = {"TESTING": True, "AUTO_SEED": False, "SEARCH_FOLLOW_SECONDS": 0, "PAGE_CACHE": False, "SECRET_KEY": "fiktiv-testnyckel-endast-for-tester-Q7w2Zr9Kx4Lm8Np"}
 
 
 @dataclass(frozen=True)

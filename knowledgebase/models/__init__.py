@@ -37,3 +37,4 @@ from knowledgebase.models.upkeep import (  # noqa: F401
     LinkCheck,
     ReminderLog,
 )
+from knowledgebase.models.content_version import ContentVersion  # noqa: F401

@@ -1,0 +1,262 @@
+"""Rendered public pages and API answers kept in memory for visitors without a session, and
+the conditional GET (``ETag``, ``Last-Modified``, 304) of every public page and API answer.
+
+A stored answer is keyed by the visitor's language (from ``Accept-Language``; the URL prefix
+is part of the URL), the URL with its query string, the date and the content version that
+every content change bumps in the database (``knowledgebase.content_version``): every worker
+and node reads the version once per request, so an edit made anywhere shows on the next
+request everywhere. Only what is the same for every visitor without a session is stored: a
+request whose session holds anything but a CSRF token (a signed-in adviser, a shortlist, a
+flash message) is never served from the cache nor stored, and neither is an answer that wrote
+to the session (a form's own CSRF token, a flash message), set a cookie or said it must not be
+stored. The forms rendered with the template's ``csrf_token()`` (the shortlist buttons) are
+stored with a placeholder that each answer replaces with the visitor's own token; such a page
+is private to shared caches. Memory is bounded by ``KB_PAGE_CACHE_MAX_BYTES`` (least
+recently used answers go first)."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from flask import Flask, Response, current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
+
+from knowledgebase import content_version
+from knowledgebase.i18n import best_locale
+from knowledgebase.security import PRIVATE_PREFIXES
+
+DEFAULTS = {
+    # Keep rendered public pages and API answers in memory (off in the tests unless a test
+    # turns it on).
+    "PAGE_CACHE": True,
+    # The most memory the stored answers of one process may take (bytes of body).
+    "PAGE_CACHE_MAX_BYTES": 32 * 1024 * 1024,
+    # How long a reverse proxy or browser may keep a public page without asking again (seconds).
+    "PAGE_CACHE_MAX_AGE": 60,
+}
+EXTENSION = "kb_page_cache"
+# Headers a stored answer keeps; the rest (request id, rate limits, security headers) is
+# set afresh for each request.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Link",
+                "Access-Control-Allow-Origin", "Access-Control-Expose-Headers")
+# Per-entry bookkeeping counted against the memory bound besides the body.
+OVERHEAD = 512
+NOT_PUBLIC_BLUEPRINTS = ("ops", "admin", "auth")
+CSRF_FIELD = "csrf_token"
+# Stands for the visitor's CSRF token in a stored page; random per process, so no content
+# can contain it.
+PLACEHOLDER = f"kb-csrf-{secrets.token_hex(12)}"
+PLACEHOLDER_BYTES = PLACEHOLDER.encode()
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One stored answer: the bytes and what is needed to answer again. A ``personal``
+    answer holds ``PLACEHOLDER`` where each visitor gets their own CSRF token."""
+
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+    etag: str
+    last_modified: datetime
+    personal: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + OVERHEAD
+
+    def response(self) -> Response:
+        response = current_app.response_class(self.body, status=self.status, headers=list(self.headers))
+        response.set_etag(self.etag)
+        response.last_modified = self.last_modified
+        return response
+
+
+class PageCache:
+    """A least-recently-used store of answers bounded in bytes, safe across threads. Answers
+    of an older content version are unreachable; they are dropped when a newer one is seen."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.version = 0
+        self.size = 0
+        self._items: OrderedDict[str, Stored] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: str, version: int) -> Stored | None:
+        with self._lock:
+            self._follow(version)
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: str, version: int, item: Stored) -> None:
+        if item.size > self.max_bytes:
+            return
+        with self._lock:
+            self._follow(version)
+            if version < self.version:  # rendered from content already replaced
+                return
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.size -= old.size
+            self._items[key] = item
+            self.size += item.size
+            while self.size > self.max_bytes:
+                _, dropped = self._items.popitem(last=False)
+                self.size -= dropped.size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.size = 0
+
+    def _follow(self, version: int) -> None:
+        if version > self.version:
+            self._items.clear()
+            self.size = 0
+            self.version = version
+
+
+def public_request() -> bool:
+    """A GET of a public page or API answer (not the adviser area, sign-in, health checks or
+    static files)."""
+    return (request.method in ("GET", "HEAD") and request.endpoint is not None
+            and request.endpoint != "static" and request.blueprint not in NOT_PUBLIC_BLUEPRINTS
+            and not request.path.startswith(PRIVATE_PREFIXES))
+
+
+def anonymous() -> bool:
+    """Whether the visitor's session holds nothing that could change a page: no session, or
+    only a CSRF token (which a stored page gets afresh for each visitor)."""
+    return set(session.keys()) <= {CSRF_FIELD}
+
+
+def _key(version: content_version.Version) -> str:
+    today = datetime.now(timezone.utc).date().isoformat()
+    return f"{best_locale()}|{today}|{version.number}|{request.url}"
+
+
+def serve_stored() -> Response | None:
+    """Before the view: answer from the cache when the visitor is anonymous and the page is
+    stored for the current content version."""
+    cache: PageCache | None = current_app.extensions.get(EXTENSION)
+    if cache is None or not public_request() or not anonymous():
+        return None
+    version = content_version.current()
+    g.kb_page_key = _key(version)
+    item = cache.get(g.kb_page_key, version.number)
+    if item is None:
+        return None
+    g.kb_page_hit = item
+    return item.response()
+
+
+def csrf_token() -> str:
+    """The template's ``csrf_token()``: while a page that may be stored renders, a
+    placeholder that each answer replaces with the visitor's own token."""
+    if g.get("kb_page_key") is None:
+        return generate_csrf()
+    g.kb_page_personal = True
+    return PLACEHOLDER
+
+
+def _personalise(response: Response) -> None:
+    if response.direct_passthrough or response.is_streamed:
+        return
+    body = response.get_data()
+    if PLACEHOLDER_BYTES in body:
+        response.set_data(body.replace(PLACEHOLDER_BYTES, generate_csrf().encode()))
+
+
+def _shareable(response: Response) -> bool:
+    """Whether the answer is the same for every anonymous visitor: it wrote nothing to the
+    session (no token of a form's own, no flash message), set no cookie and did not forbid
+    storing it."""
+    cache_control = response.cache_control
+    return (response.status_code == 200 and not response.direct_passthrough and not response.is_streamed
+            and "Set-Cookie" not in response.headers and not session.modified and CSRF_FIELD not in g
+            and not cache_control.no_store and not cache_control.private and anonymous())
+
+
+def finish(response: Response) -> Response:
+    """After the view (or a stored answer): keep a shareable answer, give each visitor their
+    own CSRF token, a strong ETag and, for an answer the same for every anonymous visitor, a
+    Last-Modified and headers that let shared caches keep it briefly (a page with a token only
+    the visitor's browser); then 304 when the visitor's copy is current."""
+    if not public_request():
+        return response
+    hit: Stored | None = g.get("kb_page_hit")
+    plain = response.status_code == 200 and not response.direct_passthrough and not response.is_streamed
+    shared = hit is not None or _shareable(response)
+    personal = hit.personal if hit is not None else bool(g.get("kb_page_personal"))
+    if shared and hit is None:
+        # Validators of the page as stored (with the placeholder): the same for everyone.
+        response.add_etag()
+        response.last_modified = response.last_modified or content_version.current().last_modified()
+        _store(response, personal)
+    had_token = CSRF_FIELD in session
+    _personalise(response)
+    if not plain:
+        return response
+    if not shared:
+        response.add_etag()
+        _private(response)
+        return response.make_conditional(request)
+    if personal:
+        _private(response)
+        response.vary.add("Cookie")
+        # The visitor's copy holds their token: current only while their session holds it.
+        return response.make_conditional(request) if had_token else response
+    _mark_public(response)
+    return response.make_conditional(request)
+
+
+def _private(response: Response) -> None:
+    # A page with a visitor's own token or session: only theirs to keep, and asked again.
+    if "Cache-Control" not in response.headers:
+        response.cache_control.private = True
+        response.cache_control.no_cache = True
+
+
+def _store(response: Response, personal: bool) -> None:
+    cache: PageCache | None = current_app.extensions.get(EXTENSION)
+    key = g.get("kb_page_key")
+    if cache is None or key is None:
+        return
+    version = content_version.current()
+    headers = tuple((name, value) for name, value in response.headers.items() if name in KEPT_HEADERS)
+    cache.put(key, version.number, Stored(response.status_code, response.get_data(), headers,
+                                          response.get_etag()[0] or "", response.last_modified or version.changed_at,
+                                          personal))
+
+
+def _mark_public(response: Response) -> None:
+    # Shared caches may keep the answer briefly; each visitor's cookie is part of their key
+    # (a visitor with a session never gets an answer stored for another).
+    if "Cache-Control" not in response.headers:
+        response.cache_control.public = True
+        response.cache_control.max_age = int(current_app.config["PAGE_CACHE_MAX_AGE"])
+    response.vary.add("Cookie")
+    response.vary.add("Accept-Language")
+
+
+def init_app(app: Flask) -> None:
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    content_version.register()
+    if app.config["PAGE_CACHE"]:
+        app.extensions[EXTENSION] = PageCache(int(app.config["PAGE_CACHE_MAX_BYTES"]))
+        # After CSRFProtect, whose ``csrf_token`` (a global and a context value) this replaces.
+        app.jinja_env.globals["csrf_token"] = csrf_token
+        app.context_processor(lambda: {"csrf_token": csrf_token})
+    app.before_request(serve_stored)
+    app.after_request(finish)
