@@ -47,6 +47,13 @@ class Version:
     number: int
     changed_at: datetime
 
+    @property
+    def token(self) -> str:
+        """The version as a key: the number and the time of the change, so that a database
+        restored from a backup (an older number again, reached by other changes) never
+        matches what was kept for the number before."""
+        return f"{self.number}.{self.changed_at.timestamp():.6f}"
+
     def last_modified(self, today: date | None = None) -> datetime:
         """An upper bound of when any page last changed: the last content change, or the
         start of today (pages say whether a confirmation is older than its shelf life,
@@ -102,10 +109,14 @@ def bump(conn: Connection) -> None:
         conn.execute(ContentVersion.__table__.insert().values(id=ROW_ID, version=1, changed_at=now_utc()))
 
 
+_READ = select(ContentVersion.version, ContentVersion.changed_at).where(ContentVersion.id == ROW_ID)
+
+
 def read() -> Version:
-    """The version as committed now (one query by primary key)."""
-    row = db.session.execute(select(ContentVersion.version, ContentVersion.changed_at)
-                             .where(ContentVersion.id == ROW_ID)).first()
+    """The version as committed now (one query by primary key, on a connection of its own:
+    cheaper than the ORM session, and it leaves the session's transaction unstarted)."""
+    with db.engine.connect() as conn:
+        row = conn.execute(_READ).first()
     if row is None:
         return Version(0, datetime(2000, 1, 1, tzinfo=timezone.utc))
     return Version(int(row.version), row.changed_at)

@@ -78,11 +78,12 @@ class Stored:
 
 class PageCache:
     """A least-recently-used store of answers bounded in bytes, safe across threads. Answers
-    of an older content version are unreachable; they are dropped when a newer one is seen."""
+    of another content version are unreachable; they are dropped when a request reads a new
+    version (``version`` is a ``Version.token``)."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self.version = 0
+        self.version = ""
         self.size = 0
         self._items: OrderedDict[str, Stored] = OrderedDict()
         self._lock = threading.Lock()
@@ -90,7 +91,7 @@ class PageCache:
     def __len__(self) -> int:
         return len(self._items)
 
-    def get(self, key: str, version: int) -> Stored | None:
+    def get(self, key: str, version: str) -> Stored | None:
         with self._lock:
             self._follow(version)
             item = self._items.get(key)
@@ -98,13 +99,11 @@ class PageCache:
                 self._items.move_to_end(key)
             return item
 
-    def put(self, key: str, version: int, item: Stored) -> None:
+    def put(self, key: str, version: str, item: Stored) -> None:
         if item.size > self.max_bytes:
             return
         with self._lock:
             self._follow(version)
-            if version < self.version:  # rendered from content already replaced
-                return
             old = self._items.pop(key, None)
             if old is not None:
                 self.size -= old.size
@@ -119,8 +118,8 @@ class PageCache:
             self._items.clear()
             self.size = 0
 
-    def _follow(self, version: int) -> None:
-        if version > self.version:
+    def _follow(self, version: str) -> None:
+        if version != self.version:
             self._items.clear()
             self.size = 0
             self.version = version
@@ -142,7 +141,7 @@ def anonymous() -> bool:
 
 def _key(version: content_version.Version) -> str:
     today = datetime.now(timezone.utc).date().isoformat()
-    return f"{best_locale()}|{today}|{version.number}|{request.url}"
+    return f"{best_locale()}|{today}|{version.token}|{request.url}"
 
 
 def serve_stored() -> Response | None:
@@ -153,7 +152,7 @@ def serve_stored() -> Response | None:
         return None
     version = content_version.current()
     g.kb_page_key = _key(version)
-    item = cache.get(g.kb_page_key, version.number)
+    item = cache.get(g.kb_page_key, version.token)
     if item is None:
         return None
     g.kb_page_hit = item
@@ -234,7 +233,7 @@ def _store(response: Response, personal: bool) -> None:
         return
     version = content_version.current()
     headers = tuple((name, value) for name, value in response.headers.items() if name in KEPT_HEADERS)
-    cache.put(key, version.number, Stored(response.status_code, response.get_data(), headers,
+    cache.put(key, version.token, Stored(response.status_code, response.get_data(), headers,
                                           response.get_etag()[0] or "", response.last_modified or version.changed_at,
                                           personal))
 

@@ -189,17 +189,15 @@ def test_the_memory_bound_holds():
     cache = PageCache(max_bytes=3 * (1000 + OVERHEAD))
     page = Stored(200, b"x" * 1000, (), "etag", date(2026, 1, 1))
     for number in range(5):
-        cache.put(f"page-{number}", 1, page)
+        cache.put(f"page-{number}", "1.0", page)
     assert len(cache) == 3 and cache.size <= cache.max_bytes
-    assert cache.get("page-0", 1) is None and cache.get("page-4", 1) is page
-    cache.get("page-2", 1)  # used lately: kept
-    cache.put("page-5", 1, page)
-    assert cache.get("page-2", 1) is page and cache.get("page-3", 1) is None
-    # A newer content version makes the old answers unreachable: they go.
-    assert cache.get("page-2", 2) is None and len(cache) == 0
-    cache.put("old", 1, page)
-    assert len(cache) == 0
-    cache.put("huge", 2, Stored(200, b"x" * cache.max_bytes, (), "e", date(2026, 1, 1)))
+    assert cache.get("page-0", "1.0") is None and cache.get("page-4", "1.0") is page
+    cache.get("page-2", "1.0")  # used lately: kept
+    cache.put("page-5", "1.0", page)
+    assert cache.get("page-2", "1.0") is page and cache.get("page-3", "1.0") is None
+    # Another content version makes the stored answers unreachable: they go.
+    assert cache.get("page-2", "2.0") is None and len(cache) == 0
+    cache.put("huge", "2.0", Stored(200, b"x" * cache.max_bytes, (), "e", date(2026, 1, 1)))
     assert len(cache) == 0
 
 
@@ -221,3 +219,21 @@ def test_the_cache_is_off_in_tests_by_default(app):
     client.get("/sv/")
     _, statements = _queries(app, client, "/sv/")
     assert len(statements) > 1
+
+
+def test_the_taxonomy_is_read_once_and_again_after_a_change_on_another_node(app, tmp_path):
+    """The page cache off (as in ``app``): the taxonomy alone is kept, per content version."""
+    other = make_app(tmp_path / "b", DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        client = app.test_client()
+        client.get("/sv/themes/")
+        _, statements = _queries(app, client, "/sv/themes/")
+        assert not [s for s in statements if "FROM theme" in s or "FROM county" in s]
+        with other.app_context():
+            db.session.get(m.Theme, 1).name_sv = "Fiktivt tema från nod B"
+            db.session.commit()
+        page, statements = _queries(app, client, "/sv/themes/")
+        assert "Fiktivt tema från nod B" in page.get_data(as_text=True)
+        assert [s for s in statements if "FROM theme" in s]
+    finally:
+        close_app(other)

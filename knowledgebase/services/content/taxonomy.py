@@ -2,29 +2,91 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 
+from flask import has_request_context, request
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from knowledgebase import content_version
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.services.content.entries import EntryFilters, entries_by_type
 
 # The counties of the project region: Jönköpings, Kronobergs, Kalmar and Gotlands län.
 REGION_COUNTIES = ("06", "07", "08", "09")
+# Databases whose taxonomy a process keeps (one in production; the tests make many apps).
+KEPT_DATABASES = 4
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The themes (with their packages) and counties (with their municipalities) of one
+    content version, loaded completely and detached from any session: read-only."""
+
+    version: str
+    themes: list[m.Theme]
+    counties: list[m.County]
+
+
+_kept: OrderedDict[str, Loaded] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _load(version: str) -> Loaded:
+    # A session of its own: the request's session never holds these shared objects. Each
+    # relation is loaded both ways, so nothing is left to load lazily once detached.
+    with Session(db.engine) as session:
+        themes = list(session.scalars(select(m.Theme).options(
+            selectinload(m.Theme.packages).joinedload(m.CompetencePackage.theme)).order_by(m.Theme.number)))
+        counties = list(session.scalars(select(m.County).options(
+            selectinload(m.County.municipalities).joinedload(m.Municipality.county)).order_by(m.County.code)))
+        session.expunge_all()
+    return Loaded(version, themes, counties)
+
+
+def _loaded() -> Loaded | None:
+    """The taxonomy kept in memory, read again when the content version changed; None
+    outside a GET (a request that writes reads what its own transaction sees)."""
+    if not has_request_context() or request.method not in ("GET", "HEAD"):
+        return None
+    version = content_version.current().token
+    database = db.engine.url.render_as_string()
+    with _lock:
+        kept = _kept.get(database)
+        if kept is not None and kept.version == version:
+            _kept.move_to_end(database)
+            return kept
+    kept = _load(version)
+    with _lock:
+        _kept[database] = kept
+        _kept.move_to_end(database)
+        while len(_kept) > KEPT_DATABASES:
+            _kept.popitem(last=False)
+    return kept
 
 
 def themes() -> list[m.Theme]:
+    """The themes with their packages, by number."""
+    kept = _loaded()
+    if kept is not None:
+        return list(kept.themes)
     return list(db.session.scalars(
         select(m.Theme).options(selectinload(m.Theme.packages)).order_by(m.Theme.number)))
 
 
 def region_counties() -> list[m.County]:
-    return list(db.session.scalars(
-        select(m.County).where(m.County.code.in_(REGION_COUNTIES))
-        .options(selectinload(m.County.municipalities)).order_by(m.County.code)))
+    """The project region's counties with their municipalities."""
+    return [county for county in counties_with_municipalities() if county.code in REGION_COUNTIES]
 
 
 def counties_with_municipalities() -> list[m.County]:
+    """Every county with its municipalities, by code."""
+    kept = _loaded()
+    if kept is not None:
+        return list(kept.counties)
     return list(db.session.scalars(
         select(m.County).options(selectinload(m.County.municipalities)).order_by(m.County.code)))
 
