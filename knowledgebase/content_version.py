@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from weakref import WeakKeyDictionary
 
-from flask import g, has_request_context
+from flask import g, has_request_context, request
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.dml import UpdateBase
@@ -35,6 +35,8 @@ UNSHOWN = frozenset({
     "confirmation_request", "reminder_log", "alert_subscription", "adviser_digest", "alembic_version",
 })
 BUMPED = "kb_content_bumped"
+# Where the page cache's fast path leaves the version it read for Flask.
+ENVIRON_KEY = "kb.content_version"
 _registered = False
 # Engines known to have the table (a database being migrated may not have it yet).
 _ready: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()
@@ -112,10 +114,10 @@ def bump(conn: Connection) -> None:
 _READ = select(ContentVersion.version, ContentVersion.changed_at).where(ContentVersion.id == ROW_ID)
 
 
-def read() -> Version:
+def read(engine: Engine | None = None) -> Version:
     """The version as committed now (one query by primary key, on a connection of its own:
     cheaper than the ORM session, and it leaves the session's transaction unstarted)."""
-    with db.engine.connect() as conn:
+    with (engine or db.engine).connect() as conn:
         row = conn.execute(_READ).first()
     if row is None:
         return Version(0, datetime(2000, 1, 1, tzinfo=timezone.utc))
@@ -123,9 +125,10 @@ def read() -> Version:
 
 
 def current() -> Version:
-    """The version for this request: read once, at its first use."""
+    """The version for this request: read once, at its first use (or by the page cache's
+    fast path before the request reached Flask)."""
     if not has_request_context():
         return read()
     if "kb_content_version" not in g:
-        g.kb_content_version = read()
+        g.kb_content_version = request.environ.get(ENVIRON_KEY) or read()
     return g.kb_content_version

@@ -18,16 +18,25 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.engine import Engine
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import (HTTP_STATUS_CODES, http_date, is_resource_modified, parse_accept_header, parse_cookie,
+                           quote_etag)
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import get_current_url
 
 from knowledgebase import content_version
-from knowledgebase.i18n import best_locale
-from knowledgebase.security import PRIVATE_PREFIXES
+from knowledgebase.extensions import db
+from knowledgebase.i18n import DEFAULT_LOCALE, LOCALES, best_locale
+from knowledgebase.observability import REQUEST_ID_HEADER, log_request, new_request_id
+from knowledgebase.security import PRIVATE_PREFIXES, SECURITY_HEADERS
 
 DEFAULTS = {
     # Keep rendered public pages and API answers in memory (off in the tests unless a test
@@ -41,7 +50,7 @@ DEFAULTS = {
 EXTENSION = "kb_page_cache"
 # Headers a stored answer keeps; the rest (request id, rate limits, security headers) is
 # set afresh for each request.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Link",
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Link", "Cache-Control", "Vary",
                 "Access-Control-Allow-Origin", "Access-Control-Expose-Headers")
 # Per-entry bookkeeping counted against the memory bound besides the body.
 OVERHEAD = 512
@@ -84,6 +93,8 @@ class PageCache:
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.version = ""
+        # The app's engine, once a request has gone through Flask (for ``FastPath``).
+        self.engine: Engine | None = None
         self.size = 0
         self._items: OrderedDict[str, Stored] = OrderedDict()
         self._lock = threading.Lock()
@@ -139,9 +150,14 @@ def anonymous() -> bool:
     return set(session.keys()) <= {CSRF_FIELD}
 
 
-def _key(version: content_version.Version) -> str:
+def page_key(lang: str, version: content_version.Version, url: str) -> str:
+    """The key of a stored answer: language, date, content version and URL."""
     today = datetime.now(timezone.utc).date().isoformat()
-    return f"{best_locale()}|{today}|{version.token}|{request.url}"
+    return f"{lang}|{today}|{version.token}|{url}"
+
+
+def _key(version: content_version.Version) -> str:
+    return page_key(best_locale(), version, request.url)
 
 
 def serve_stored() -> Response | None:
@@ -150,6 +166,8 @@ def serve_stored() -> Response | None:
     cache: PageCache | None = current_app.extensions.get(EXTENSION)
     if cache is None or not public_request() or not anonymous():
         return None
+    if cache.engine is None:  # the fast path (``FastPath``) reads the version on it
+        cache.engine = db.engine
     version = content_version.current()
     g.kb_page_key = _key(version)
     item = cache.get(g.kb_page_key, version.token)
@@ -201,6 +219,7 @@ def finish(response: Response) -> Response:
         # Validators of the page as stored (with the placeholder): the same for everyone.
         response.add_etag()
         response.last_modified = response.last_modified or content_version.current().last_modified()
+        _private(response) if personal else _mark_public(response)
         _store(response, personal)
     had_token = CSRF_FIELD in session
     _personalise(response)
@@ -248,12 +267,68 @@ def _mark_public(response: Response) -> None:
     response.vary.add("Accept-Language")
 
 
+class FastPath:
+    """WSGI middleware: a stored answer that is the same for everyone (no CSRF token in it),
+    asked for by a visitor without a session cookie, is sent before Flask sees the request
+    (no request context, session, routing or rate-limit bookkeeping: none of them can change
+    such an answer). It reads the content version once and hands it on to Flask in the
+    environ when it has nothing stored, so a request still reads it once."""
+
+    def __init__(self, app: Flask, wsgi_app, cache: PageCache):
+        self.wsgi_app = wsgi_app
+        self.cache = cache
+        self.cookie = app.config["SESSION_COOKIE_NAME"]
+        self.log = bool(app.config.get("REQUEST_LOG"))
+
+    def __call__(self, environ: dict, start_response):
+        if (environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or self.cache.engine is None
+                or (environ.get("HTTP_COOKIE") and self.cookie in parse_cookie(environ))):
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        version = content_version.read(self.cache.engine)
+        environ[content_version.ENVIRON_KEY] = version
+        lang = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept).best_match(LOCALES)
+        item = self.cache.get(page_key(lang or DEFAULT_LOCALE, version, get_current_url(environ)), version.token)
+        if item is None or item.personal:
+            return self.wsgi_app(environ, start_response)
+        return self._answer(environ, start_response, item, started)
+
+    def _answer(self, environ: dict, start_response, item: Stored, started: float):
+        modified = is_resource_modified(environ, etag=item.etag, last_modified=item.last_modified)
+        status = item.status if modified else 304
+        headers = [(name, value) for name, value in item.headers if modified or name not in ("Content-Type",)]
+        headers += [("ETag", quote_etag(item.etag)), ("Last-Modified", http_date(item.last_modified)),
+                    *SECURITY_HEADERS.items()]
+        if environ.get("wsgi.url_scheme") == "https":
+            headers.append(("Strict-Transport-Security", "max-age=31536000"))
+        request_id = new_request_id(environ.get("HTTP_X_REQUEST_ID", ""))
+        headers.append((REQUEST_ID_HEADER, request_id))
+        body = item.body if modified and environ["REQUEST_METHOD"] == "GET" else b""
+        if modified:
+            headers.append(("Content-Length", str(len(item.body))))
+        start_response(f"{status} {HTTP_STATUS_CODES[status]}", headers)
+        if self.log:
+            log_request(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""), status,
+                        round((time.perf_counter() - started) * 1000, 1), request_id, environ.get("REMOTE_ADDR"))
+        return [body]
+
+
+def _install_fast_path(app: Flask, cache: PageCache) -> None:
+    # Inside ProxyFix when there is one, so that the URL is the public one.
+    outer = app.wsgi_app
+    if isinstance(outer, ProxyFix):
+        outer.app = FastPath(app, outer.app, cache)
+    else:
+        app.wsgi_app = FastPath(app, outer, cache)  # type: ignore[method-assign]
+
+
 def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     content_version.register()
     if app.config["PAGE_CACHE"]:
-        app.extensions[EXTENSION] = PageCache(int(app.config["PAGE_CACHE_MAX_BYTES"]))
+        app.extensions[EXTENSION] = cache = PageCache(int(app.config["PAGE_CACHE_MAX_BYTES"]))
+        _install_fast_path(app, cache)
         # After CSRFProtect, whose ``csrf_token`` (a global and a context value) this replaces.
         app.jinja_env.globals["csrf_token"] = csrf_token
         app.context_processor(lambda: {"csrf_token": csrf_token})

@@ -4,6 +4,7 @@ served to another, and bounded memory. Every entry and account is fictional."""
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date
 
@@ -13,7 +14,7 @@ from sqlalchemy import event, select
 from knowledgebase import content_version
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.page_cache import EXTENSION, OVERHEAD, PageCache, Stored
+from knowledgebase.page_cache import EXTENSION, OVERHEAD, FastPath, PageCache, Stored
 from tests.conftest import close_app, create_entry, make_app
 from tests.curation_support import PASSWORD, add_user
 
@@ -237,3 +238,32 @@ def test_the_taxonomy_is_read_once_and_again_after_a_change_on_another_node(app,
         assert [s for s in statements if "FROM theme" in s]
     finally:
         close_app(other)
+
+
+def test_a_shared_stored_page_is_sent_before_flask_with_every_header(cache_app, caplog):
+    fast = cache_app.wsgi_app
+    assert isinstance(fast, FastPath)
+    reached = []
+    inner = fast.wsgi_app
+    fast.wsgi_app = lambda environ, start_response: reached.append(environ["PATH_INFO"]) or inner(environ, start_response)
+    client = cache_app.test_client()
+    first = client.get("/sv/themes/")
+    assert reached == ["/sv/themes/"]
+    with caplog.at_level(logging.INFO, logger="knowledgebase.requests"):
+        again = client.get("/sv/themes/", headers={"X-Request-ID": "fiktiv-id-1"})
+    assert reached == ["/sv/themes/"]  # answered by the fast path
+    assert again.get_data() == first.get_data()
+    for name in ("Content-Security-Policy", "X-Frame-Options", "ETag", "Last-Modified", "Cache-Control", "Vary",
+                 "Content-Type"):
+        assert again.headers[name] == first.headers[name], name
+    assert again.headers["X-Request-ID"] == "fiktiv-id-1"
+    assert [r for r in caplog.records if getattr(r, "request_id", "") == "fiktiv-id-1" and r.status == 200]
+    head = client.head("/sv/themes/")
+    assert head.status_code == 200 and head.get_data() == b"" and head.headers["Content-Length"] == first.headers["Content-Length"]
+    assert client.get("/sv/themes/", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    # A page with a visitor's own token, and a visitor with a session, go through Flask.
+    client.get(DETAIL)
+    client.get(DETAIL)
+    assert reached.count(DETAIL) == 2
+    client.get("/sv/themes/")
+    assert reached.count("/sv/themes/") == 2
