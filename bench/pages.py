@@ -3,7 +3,7 @@ repository root (with the project's virtualenv). Not a test: it prints a Markdow
 (README, "Page speed").
 
 It seeds a database with the shipped seed data, then serves it with gunicorn as in production
-(``gunicorn.conf.py``, 2 workers) three times: the app with its page cache, the app without
+(``gunicorn.conf.py``, 2 workers, worker recycling off) three times: the app with its page cache, the app without
 it (``KB_PAGE_CACHE=false``), and a bare Flask route (``bench/bare.py``) that answers each URL
 with the bytes the app answered it with, under the same gunicorn settings: the framework's
 floor. For the home page, a list with filters, an enterprise's page, a search page and an API
@@ -101,7 +101,10 @@ def gunicorn(wsgi: str, env: dict[str, str]) -> Iterator[int]:
     """Serve ``wsgi`` with gunicorn.conf.py and 2 workers on a free loopback port; stop it after."""
     port = _free_port()
     environment = {**os.environ, "KB_BIND": f"{HOST}:{port}", "KB_WORKERS": "2", "KB_LOG_LEVEL": "warning", **env}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), wsgi],
+    # Worker recycling (every 5 000 requests in production) is off for both servers: it would
+    # put an app start into a few-second phase.
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+                               "--max-requests", "0", wsgi],
                               cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60

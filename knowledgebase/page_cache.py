@@ -219,7 +219,10 @@ def finish(response: Response) -> Response:
         # Validators of the page as stored (with the placeholder): the same for everyone.
         response.add_etag()
         response.last_modified = response.last_modified or content_version.current().last_modified()
-        _private(response) if personal else _mark_public(response)
+        if personal:
+            _private(response)
+        else:
+            _mark_public(response)
         _store(response, personal)
     had_token = CSRF_FIELD in session
     _personalise(response)
