@@ -230,6 +230,9 @@ def test_the_taxonomy_is_read_once_and_again_after_a_change_on_another_node(app,
         client.get("/sv/themes/")
         _, statements = _queries(app, client, "/sv/themes/")
         assert not [s for s in statements if "FROM theme" in s or "FROM county" in s]
+        client.get("/sv/buyers")
+        _, statements = _queries(app, client, "/sv/buyers")
+        assert not [s for s in statements if "FROM service_category" in s or "FROM county" in s]
         with other.app_context():
             db.session.get(m.Theme, 1).name_sv = "Fiktivt tema från nod B"
             db.session.commit()

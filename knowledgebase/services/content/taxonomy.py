@@ -23,12 +23,16 @@ KEPT_DATABASES = 4
 
 @dataclass(frozen=True)
 class Loaded:
-    """The themes (with their packages) and counties (with their municipalities) of one
-    content version, loaded completely and detached from any session: read-only."""
+    """The themes (with their packages), counties (with their municipalities) and the
+    vocabularies of one content version, loaded completely and detached from any session:
+    read-only."""
 
     version: str
     themes: list[m.Theme]
     counties: list[m.County]
+    services: list[m.ServiceCategory]
+    target_groups: list[m.TargetGroup]
+    legal_forms: list[m.LegalForm]
 
 
 _kept: OrderedDict[str, Loaded] = OrderedDict()
@@ -43,8 +47,10 @@ def _load(version: str) -> Loaded:
             selectinload(m.Theme.packages).joinedload(m.CompetencePackage.theme)).order_by(m.Theme.number)))
         counties = list(session.scalars(select(m.County).options(
             selectinload(m.County.municipalities).joinedload(m.Municipality.county)).order_by(m.County.code)))
+        vocabularies = [list(session.scalars(select(model).order_by(model.slug)))
+                        for model in (m.ServiceCategory, m.TargetGroup, m.LegalForm)]
         session.expunge_all()
-    return Loaded(version, themes, counties)
+    return Loaded(version, themes, counties, *vocabularies)
 
 
 def _loaded() -> Loaded | None:
@@ -101,6 +107,28 @@ def filter_options() -> dict[str, list]:
     }
 
 
+def _vocabulary(model: type, name: str) -> list:
+    kept = _loaded()
+    if kept is not None:
+        return list(getattr(kept, name))
+    return list(db.session.scalars(select(model).order_by(model.slug)))
+
+
+def service_categories() -> list[m.ServiceCategory]:
+    """The service categories, by slug."""
+    return _vocabulary(m.ServiceCategory, "services")
+
+
+def target_groups() -> list[m.TargetGroup]:
+    """The target groups, by slug."""
+    return _vocabulary(m.TargetGroup, "target_groups")
+
+
+def legal_forms() -> list[m.LegalForm]:
+    """The legal forms, by slug."""
+    return _vocabulary(m.LegalForm, "legal_forms")
+
+
 def entries_for_municipality(municipality: m.Municipality, limit: int = 50) -> dict[str, list[m.Entry]]:
     """Published entries located in or serving a municipality, and those covering its county
     (advice contacts and networks usually cover a whole county)."""
@@ -125,20 +153,13 @@ def taxonomy_data(locale: str | None = None) -> dict[str, list[dict]]:
             {"code": c.code, "name": c.name, "municipalities": [mu.code for mu in c.municipalities]}
             for c in counties_with_municipalities()
         ],
-        "municipalities": [
-            {"code": mu.code, "name": mu.name, "county": mu.county_code}
-            for mu in db.session.scalars(select(m.Municipality).order_by(m.Municipality.code))
-        ],
+        "municipalities": sorted(
+            ({"code": mu.code, "name": mu.name, "county": mu.county_code}
+             for county in counties_with_municipalities() for mu in county.municipalities),
+            key=lambda mu: mu["code"]),
         "service_categories": [
-            {"slug": s.slug, "name": named(s), "cpv": list(s.cpv or [])}
-            for s in db.session.scalars(select(m.ServiceCategory).order_by(m.ServiceCategory.slug))
+            {"slug": s.slug, "name": named(s), "cpv": list(s.cpv or [])} for s in service_categories()
         ],
-        "target_groups": [
-            {"slug": t.slug, "name": named(t)}
-            for t in db.session.scalars(select(m.TargetGroup).order_by(m.TargetGroup.slug))
-        ],
-        "legal_forms": [
-            {"slug": lf.slug, "name": named(lf)}
-            for lf in db.session.scalars(select(m.LegalForm).order_by(m.LegalForm.slug))
-        ],
+        "target_groups": [{"slug": t.slug, "name": named(t)} for t in target_groups()],
+        "legal_forms": [{"slug": lf.slug, "name": named(lf)} for lf in legal_forms()],
     }
