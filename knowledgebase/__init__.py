@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_observability(app)
     register_extensions(app)
     register_security(app)
+    register_page_cache(app)
     register_input_rules(app)
     register_error_handlers(app)
     register_templating(app)
@@ -123,6 +124,12 @@ def register_security(app: Flask) -> None:
     from knowledgebase import security
 
     security.init_app(app)
+
+
+def register_page_cache(app: Flask) -> None:
+    from knowledgebase import page_cache
+
+    page_cache.init_app(app)
 
 
 def register_input_rules(app: Flask) -> None:

@@ -49,12 +49,25 @@ def _formatter(log_format: str) -> logging.Formatter:
     return logging.Formatter("%(asctime)s %(levelname)s [%(name)s] %(message)s")
 
 
+def new_request_id(given: str) -> str:
+    """The proxy's ``X-Request-ID`` if it sent a sane one, else a new id."""
+    return given if REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
 def request_id() -> str:
-    """The current request's id (the proxy's ``X-Request-ID`` if it sent a sane one)."""
+    """The current request's id."""
     if "request_id" not in g:
-        given = request.headers.get(REQUEST_ID_HEADER, "")
-        g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+        g.request_id = new_request_id(request.headers.get(REQUEST_ID_HEADER, ""))
     return g.request_id
+
+
+def log_request(method: str, path: str, status: int, duration_ms: float | None, request_id: str,
+                remote_addr: str | None) -> None:
+    """The one log line of a request (also written for answers served before Flask,
+    ``knowledgebase.page_cache``)."""
+    request_log.info("%s %s %s %s ms", method, path, status, duration_ms,
+                     extra={"request_id": request_id, "method": method, "path": path, "status": status,
+                            "duration_ms": duration_ms, "remote_addr": remote_addr})
 
 
 def _start_request() -> None:
@@ -66,8 +79,5 @@ def _log_request(response: Response) -> Response:
     started = g.get("request_started")
     duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
     response.headers[REQUEST_ID_HEADER] = request_id()
-    request_log.info("%s %s %s %s ms", request.method, request.path, response.status_code, duration_ms,
-                     extra={"request_id": request_id(), "method": request.method, "path": request.path,
-                            "status": response.status_code, "duration_ms": duration_ms,
-                            "remote_addr": request.remote_addr})
+    log_request(request.method, request.path, response.status_code, duration_ms, request_id(), request.remote_addr)
     return response

@@ -112,8 +112,10 @@ SCHEMA, TAXONOMY = "schema", "taxonomy"
 SQLITE_FILE = "knowledgebase.sqlite"
 INDEX_DIR = "search-index"
 # No watcher or job thread per test app: searches catch up on the change log themselves, and
-# tests run queued jobs with services.jobs.work_once.
-TEST_CONFIG = {"TESTING": True, "AUTO_SEED": False, "SEARCH_FOLLOW_SECONDS": 0, "JOBS_IN_PROCESS": False, "SECRET_KEY": "fiktiv-testnyckel-endast-for-tester-Q7w2Zr9Kx4Lm8Np"}
+# tests run queued jobs with services.jobs.work_once. The page cache off: a test that wants it
+# turns it on (tests/test_page_cache.py).
+TEST_CONFIG = {"TESTING": True, "AUTO_SEED": False, "SEARCH_FOLLOW_SECONDS": 0, "JOBS_IN_PROCESS": False,
+               "PAGE_CACHE": False, "SECRET_KEY": "fiktiv-testnyckel-endast-for-tester-Q7w2Zr9Kx4Lm8Np"}
 
 
 @dataclass(frozen=True)

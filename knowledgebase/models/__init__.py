@@ -39,3 +39,4 @@ from knowledgebase.models.upkeep import (  # noqa: F401
     ReminderLog,
 )
 from knowledgebase.models.needs import Need, NeedAnswer, NeedRecipient  # noqa: F401
+from knowledgebase.models.content_version import ContentVersion  # noqa: F401

@@ -11,7 +11,6 @@ from datetime import date
 from flask import Response, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from knowledgebase import inputs
 from knowledgebase import models as m
@@ -51,7 +50,7 @@ def buyers_search():
         inputs.refuse(exc)
     results = buyers.find_suppliers(query.service, query.serves, query.county, query.reserved, query.experience,
                                     page_arg(), current_app.config["PER_PAGE"], g.lang)
-    categories = list(db.session.scalars(select(m.ServiceCategory).order_by(m.ServiceCategory.slug)))
+    categories = taxonomy.service_categories()
     return render_template("public/buyers.html", query=query, results=results, categories=categories,
                            counties=taxonomy.counties_with_municipalities(),
                            region_counties=taxonomy.region_counties(), today=date.today(), **map_context())
@@ -129,7 +128,7 @@ def route_guide_page():
             errors["municipality"] = _("Choose a municipality from the list.")
     asked = bool(raw_value or service_arg)
     guide = route_guide.build_guide(value, service, municipality, date.today(), g.lang) if asked and not errors else None
-    categories = list(db.session.scalars(select(m.ServiceCategory).order_by(m.ServiceCategory.slug)))
+    categories = taxonomy.service_categories()
     return render_template("public/route_guide.html", guide=guide, errors=errors, raw_value=raw_value,
                            service_arg=service_arg, municipality_arg=code,
                            categories=categories, counties=taxonomy.counties_with_municipalities(),
