@@ -11,14 +11,16 @@ bind = os.environ.get("KB_BIND", "127.0.0.1:8000")
 # search index and starts its change-log watcher after the fork).
 workers = int(os.environ.get("KB_WORKERS", 2 * (os.cpu_count() or 1)))
 preload_app = False
-# Long work (large imports, reindexing) runs outside requests (``flask --app app import``,
-# ``search rebuild``); no request should take this long.
+# Long work (imports, reindexing, mailings) runs as background jobs, outside requests; no
+# request should take this long.
 timeout = int(os.environ.get("KB_WORKER_TIMEOUT", 60))
 graceful_timeout = 30
 keepalive = 5
-# A worker is replaced after this many requests (spread out), which bounds slow memory growth.
-max_requests = 5000
-max_requests_jitter = 500
+# Workers are not recycled after a number of requests: each runs queued background jobs in a
+# thread (KB_JOBS_IN_PROCESS), which a recycled worker would cut off. With a separate job
+# worker (``flask --app app jobs work``), KB_MAX_REQUESTS=5000 bounds slow memory growth.
+max_requests = int(os.environ.get("KB_MAX_REQUESTS", 0))
+max_requests_jitter = max_requests // 10
 # Heartbeat files in memory rather than on a disk that may be slow or full.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # The app logs one line per request itself (``KB_LOG_FORMAT=json`` for a log system), with a
