@@ -37,3 +37,12 @@ from knowledgebase.models.upkeep import (  # noqa: F401
     LinkCheck,
     ReminderLog,
 )
+from knowledgebase.models.programmes import (  # noqa: F401
+    Activity,
+    HeadCount,
+    NetworkMember,
+    Programme,
+    ProgrammeTarget,
+    Registration,
+    StartedNetwork,
+)

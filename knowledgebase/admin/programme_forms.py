@@ -1,0 +1,98 @@
+"""Forms of the programme follow-up in the adviser area: a programme with its targets, an
+activity, attendance and head counts, a started network."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+
+from knowledgebase.forms import REQUIRED, CheckboxesField, options
+from knowledgebase.inputs import SLUG
+from knowledgebase.models.programmes import METRICS
+from knowledgebase.services.programmes.catalogue import MAX_TARGET
+
+# The counties a programme may cover: the four of the site (SCB codes).
+COUNTIES = (("06", "Jönköpings län"), ("07", "Kronobergs län"), ("08", "Kalmar län"), ("09", "Gotlands län"))
+PARTICIPANT_METRICS = tuple(metric for metric in METRICS if metric.startswith("participants_"))
+
+
+def _target_number(label) -> IntegerField:
+    return IntegerField(label, [Optional(), NumberRange(min=0, max=MAX_TARGET,
+                                                        message=_l("Enter a whole number from 0 to 1000000."))])
+
+
+class ProgrammeForm(FlaskForm):
+    slug = StringField(_l("Address name (slug)"), [InputRequired(message=REQUIRED), Length(max=80),
+                                                   Regexp(SLUG, message=_l("Use lower-case letters a-z, digits "
+                                                                           "and hyphens."))],
+                       description=_l("Part of the follow-up page's address, e.g. social-ekonomi-2027."))
+    name_sv = StringField(_l("Name in Swedish"), [InputRequired(message=REQUIRED), Length(max=300)])
+    name_en = StringField(_l("Name in English"), [Optional(), Length(max=300)])
+    funder = StringField(_l("Funder"), [Optional(), Length(max=300)])
+    starts_on = DateField(_l("Starts on"), [InputRequired(message=_l("Enter a date (YYYY-MM-DD)."))])
+    ends_on = DateField(_l("Ends on"), [InputRequired(message=_l("Enter a date (YYYY-MM-DD)."))])
+    counties = CheckboxesField(_l("Counties"), choices=options(COUNTIES))
+    themes = CheckboxesField(_l("Themes"), choices=options((str(n), _l("Theme %(number)d", number=n))
+                                                           for n in (1, 2, 3)))
+    source_title = StringField(_l("Source of the targets"), [Optional(), Length(max=500)],
+                               description=_l("The document that sets the targets, e.g. the project description."))
+    source_url = StringField(_l("Web address of the source"), [Optional(), Length(max=1000)])
+    networks_06 = _target_number(_l("Networks started in Jönköpings län"))
+    networks_07 = _target_number(_l("Networks started in Kronobergs län"))
+    networks_08 = _target_number(_l("Networks started in Kalmar län"))
+    networks_09 = _target_number(_l("Networks started in Gotlands län"))
+    organisations = _target_number(_l("Organisations in each municipality taking part in a new network"))
+    participants_competence = _target_number(_l("Participants in competence development"))
+    participants_competence_women = _target_number(_l("of whom women"))
+    participants_competence_men = _target_number(_l("of whom men"))
+    participants_training = _target_number(_l("Participants in courses and trainings"))
+    participants_training_women = _target_number(_l("of whom women"))
+    participants_training_men = _target_number(_l("of whom men"))
+    participants_study_trip = _target_number(_l("Participants in study trips"))
+    participants_study_trip_women = _target_number(_l("of whom women"))
+    participants_study_trip_men = _target_number(_l("of whom men"))
+    submit = SubmitField(_l("Save the programme"))
+
+    def seed_data(self) -> dict:
+        """The form's values in the seed format (``catalogue.clean_programme`` checks them)."""
+        targets = []
+        for code, _name in COUNTIES:
+            number = self[f"networks_{code}"].data
+            if number is not None:
+                targets.append({"metric": "networks_started", "county": code, "number": number})
+        if self.organisations.data is not None:
+            targets.append({"metric": "network_organisations", "per_municipality": True,
+                            "number": self.organisations.data})
+        for metric in PARTICIPANT_METRICS:
+            number = self[metric].data
+            if number is None:
+                continue
+            target = {"metric": metric, "number": number}
+            women, men = self[f"{metric}_women"].data, self[f"{metric}_men"].data
+            if women is not None or men is not None:
+                target.update(women=women, men=men)
+            targets.append(target)
+        return {"slug": self.slug.data, "name": {"sv": self.name_sv.data, "en": self.name_en.data or ""},
+                "funder": self.funder.data or "", "starts_on": self.starts_on.data, "ends_on": self.ends_on.data,
+                "counties": list(self.counties.data or []), "themes": [int(n) for n in self.themes.data or []],
+                "source": {"title": self.source_title.data or "", "url": self.source_url.data or ""},
+                "targets": targets}
+
+    def fill_from(self, programme) -> None:
+        """Show an existing programme's values."""
+        for name in ("slug", "name_sv", "name_en", "funder", "starts_on", "ends_on", "source_title", "source_url"):
+            self[name].data = getattr(programme, name)
+        self.counties.data = list(programme.counties)
+        self.themes.data = [str(n) for n in programme.themes]
+        for target in programme.targets:
+            if target.metric == "networks_started" and target.county_code in dict(COUNTIES):
+                self[f"networks_{target.county_code}"].data = target.number
+            elif target.metric == "network_organisations":
+                self.organisations.data = target.number
+            elif target.metric in PARTICIPANT_METRICS:
+                self[target.metric].data = target.number
+                self[f"{target.metric}_women"].data = target.women
+                self[f"{target.metric}_men"].data = target.men
+
