@@ -59,3 +59,13 @@ def absolute_url(path: str) -> str:
 def base_host(base_url: str) -> str:
     """The host (and port) of a base URL, as a Host header names it."""
     return urlsplit(base_url).netloc
+
+
+def activity_page_url(activity_id: int, lang: str) -> str:
+    """An activity's public page (where people register)."""
+    return external_url("public.activity_detail", lang=lang, activity_id=activity_id)
+
+
+def registration_cancel_url(registration_id: int, token: str, lang: str) -> str:
+    """The page where a registrant cancels, from the confirmation mail."""
+    return external_url("public.registration_cancel", lang=lang, registration_id=registration_id, token=token)

@@ -66,6 +66,10 @@ PUBLIC_PAGES: list[str] = [
     "/{lang}/open-data",
     "/{lang}/shortlist/shared/{shared_shortlist}?made=1",
     "/{lang}/shortlist/shared/{shared_shortlist}/print",
+    # The programme's activities (knowledgebase/public/programme_views.py); an activity's own
+    # page is in ADMIN_PAGES, on the app that prepare_admin_site gives an activity.
+    "/{lang}/activities/",
+    "/{lang}/activities/?county=08&theme=3&kind=study_trip",
 ]
 
 
@@ -129,6 +133,16 @@ ADMIN_PAGES: list[str] = [
     "/admin/upkeep/entries/{entry}",
     "/admin/entries/999999",
     "/auth/password",
+    # The programme's follow-up (knowledgebase/admin/programme_views.py, activity_views.py).
+    "/admin/programmes/",
+    "/admin/programmes/new",
+    "/admin/programmes/social-ekonomi-for-okad-valfard/edit",
+    "/admin/programmes/social-ekonomi-for-okad-valfard/activities",
+    "/admin/programmes/social-ekonomi-for-okad-valfard/activities/new",
+    "/admin/activities/{activity}",
+    "/admin/activities/{activity}/edit",
+    "/sv/activities/{activity}",
+    "/en/activities/{activity}",
 ]
 # Seen without signing in.
 ANONYMOUS_ADMIN_PAGES: list[str] = ["/auth/login", "/auth/login?next=/admin/users/"]
@@ -157,8 +171,17 @@ def prepare_admin_site(app, client) -> dict[str, int]:
         db.session.commit()
         revision = db.session.scalar(select(m.Revision.id).where(m.Revision.entry_id == entry_id)
                                      .order_by(m.Revision.number))
-        return {"entry": entry_id, "revision": revision, "suggestion": suggestion.id,
-                "request": changes["request"]}
+        ids = {"entry": entry_id, "revision": revision, "suggestion": suggestion.id,
+               "request": changes["request"]}
+    ids.update(prepare_programme(app))
+    return ids
+
+
+def prepare_programme(app) -> dict[str, int]:
+    """An upcoming study trip of the seeded programme."""
+    from tests.programme_support import add_activity
+
+    return {"activity": add_activity(app)}
 
 
 def expand_admin(pages: list[str], ids: dict[str, int]) -> list[str]:

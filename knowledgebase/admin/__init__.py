@@ -2,6 +2,7 @@
 suggestions, bulk import and export, accounts and the audit log. Everyone here is signed
 in; what they may do follows their role (services.curation.accounts.PERMISSIONS)."""
 
+from knowledgebase.admin import activity_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import bulk_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import buyer_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import entry_views  # noqa: F401  (registers its routes on bp)

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, SubmitField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from knowledgebase.forms import REQUIRED, CheckboxesField, options
 from knowledgebase.inputs import SLUG
 from knowledgebase.models.programmes import METRICS
+from knowledgebase.services.content import taxonomy
+from knowledgebase.services.programmes.activities import ActivityValues
 from knowledgebase.services.programmes.catalogue import MAX_TARGET
+from knowledgebase.services.programmes.labels import ARRANGEMENT_LABELS, KIND_LABELS, STATUS_LABELS
 
 # The counties a programme may cover: the four of the site (SCB codes).
 COUNTIES = (("06", "Jönköpings län"), ("07", "Kronobergs län"), ("08", "Kalmar län"), ("09", "Gotlands län"))
@@ -96,3 +99,62 @@ class ProgrammeForm(FlaskForm):
                 self[f"{target.metric}_women"].data = target.women
                 self[f"{target.metric}_men"].data = target.men
 
+
+
+class ActivityForm(FlaskForm):
+    """An activity of a programme; the lists of themes, packages and places are set per programme."""
+
+    kind = SelectField(_l("Kind"), choices=options(KIND_LABELS.items()))
+    status = SelectField(_l("Status"), choices=options(STATUS_LABELS.items()), default="planned")
+    title_sv = StringField(_l("Title in Swedish"), [InputRequired(message=REQUIRED), Length(max=300)])
+    title_en = StringField(_l("Title in English"), [Optional(), Length(max=300)])
+    description_sv = TextAreaField(_l("Description in Swedish"), [Optional(), Length(max=5000)])
+    description_en = TextAreaField(_l("Description in English"), [Optional(), Length(max=5000)])
+    theme_number = SelectField(_l("Theme"), choices=[], validate_choice=True)
+    package_code = SelectField(_l("Competence package"), choices=[], validate_choice=True)
+    day = DateField(_l("Date"), [InputRequired(message=_l("Enter a date (YYYY-MM-DD)."))])
+    starts = TimeField(_l("Starts at"), [InputRequired(message=_l("Enter a time (HH:MM)."))],
+                       description=_l("Swedish time."))
+    ends = TimeField(_l("Ends at"), [InputRequired(message=_l("Enter a time (HH:MM)."))],
+                     description=_l("Swedish time."))
+    municipality_code = SelectField(_l("Municipality"), choices=[], validate_choice=True)
+    address = StringField(_l("Address"), [Optional(), Length(max=300)])
+    online = BooleanField(_l("Online"))
+    organiser = StringField(_l("Organiser"), [Optional(), Length(max=300)])
+    arrangements = CheckboxesField(_l("Accessibility arrangements offered"), choices=options(ARRANGEMENT_LABELS.items()))
+    capacity = IntegerField(_l("Places"), [Optional(), NumberRange(min=1, max=100_000,
+                                                                   message=_l("Enter a whole number from 1 to 100000."))],
+                            description=_l("Leave empty for no cap. When the places are taken, "
+                                           "further registrations go on a waiting list."))
+    registration = BooleanField(_l("Open for registration"), default=True)
+    submit = SubmitField(_l("Save the activity"))
+
+    def set_choices(self, programme, lang: str) -> None:
+        """The themes, packages and municipalities that ``programme`` covers."""
+        themes = [t for t in taxonomy.themes() if t.number in programme.themes]
+        self.theme_number.choices = options([("", _l("No theme")), *((str(t.number), f"{t.number} {t.name(lang)}")
+                                                                     for t in themes)])
+        self.package_code.choices = options([("", _l("No competence package")),
+                                             *((p.code, f"{p.code} {p.name(lang)}") for t in themes for p in t.packages)])
+        places = [(mu.code, f"{mu.name} ({c.name})") for c in taxonomy.counties_with_municipalities()
+                  if c.code in programme.counties for mu in c.municipalities]
+        self.municipality_code.choices = options([("", _l("None (online)")), *places])
+
+    def values(self) -> ActivityValues:
+        """The form's values for ``activities.save_activity``."""
+        return ActivityValues(
+            self.kind.data, self.status.data, self.title_sv.data.strip(), (self.title_en.data or "").strip(),
+            (self.description_sv.data or "").strip(), (self.description_en.data or "").strip(),
+            int(self.theme_number.data) if self.theme_number.data else None, self.package_code.data or None,
+            self.day.data, self.starts.data, self.ends.data, self.municipality_code.data or None,
+            (self.address.data or "").strip(), bool(self.online.data), (self.organiser.data or "").strip(),
+            list(self.arrangements.data or []), self.capacity.data, bool(self.registration.data))
+
+    def fill_from(self, values: ActivityValues) -> None:
+        for name in ("kind", "status", "title_sv", "title_en", "description_sv", "description_en", "day",
+                     "starts", "ends", "address", "online", "organiser", "arrangements", "capacity",
+                     "registration"):
+            self[name].data = getattr(values, name)
+        self.theme_number.data = str(values.theme_number or "")
+        self.package_code.data = values.package_code or ""
+        self.municipality_code.data = values.municipality_code or ""

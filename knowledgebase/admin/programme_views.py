@@ -54,4 +54,4 @@ def programme_form(slug: str | None = None):
     saved = catalogue.save_programme(clean, programme)
     db.session.commit()
     flash(_("Saved the programme %(name)s.", name=saved.name_sv), "success")
-    return redirect(url_for("admin.programmes"))
+    return redirect(url_for("admin.programme_activities", slug=saved.slug))

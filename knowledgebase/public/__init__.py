@@ -2,6 +2,7 @@
 
 from knowledgebase.public import buyer_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.public import info_views  # noqa: F401  (registers its routes on bp)
+from knowledgebase.public import programme_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.public import search_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.public import shortlist_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.public import suggest_views  # noqa: F401  (registers its routes on bp)
