@@ -180,8 +180,8 @@ def translations_compile() -> None:
 
 def init_app(app: Flask) -> None:
     from knowledgebase.cli_users import users_group
-    from knowledgebase.cli_upkeep import links_group, reminders_group
+    from knowledgebase.cli_upkeep import links_group, programmes_group, reminders_group
 
     for command in (seed_command, import_command, export_command, search_group, translations_group, users_group,
-                    reminders_group, links_group):
+                    reminders_group, links_group, programmes_group):
         app.cli.add_command(command)

@@ -70,6 +70,7 @@ PUBLIC_PAGES: list[str] = [
     # page is in ADMIN_PAGES, on the app that prepare_admin_site gives an activity.
     "/{lang}/activities/",
     "/{lang}/activities/?county=08&theme=3&kind=study_trip",
+    "/{lang}/registrations/1/cancel/not-a-real-token",
 ]
 
 
@@ -143,6 +144,10 @@ ADMIN_PAGES: list[str] = [
     "/admin/activities/{activity}/edit",
     "/sv/activities/{activity}",
     "/en/activities/{activity}",
+    "/sv/activities/{activity}/registered",
+    "/en/activities/{activity}/registered?waiting=1",
+    "/admin/people",
+    "/admin/people?email=fiktiv.person1@exempel.se",
 ]
 # Seen without signing in.
 ANONYMOUS_ADMIN_PAGES: list[str] = ["/auth/login", "/auth/login?next=/admin/users/"]
@@ -178,10 +183,20 @@ def prepare_admin_site(app, client) -> dict[str, int]:
 
 
 def prepare_programme(app) -> dict[str, int]:
-    """An upcoming study trip of the seeded programme."""
+    """An upcoming study trip of the seeded programme, with a fictional registrant who needs
+    a hearing loop."""
+    from datetime import datetime, timezone
+
+    from knowledgebase.services.programmes import registrations
     from tests.programme_support import add_activity
 
-    return {"activity": add_activity(app)}
+    activity_id = add_activity(app)
+    with app.app_context():
+        registrations.register(db.session.get(m.Activity, activity_id), registrations.Person(
+            "Fiktiv Person 1", "fiktiv.person1@exempel.se", "Fiktiva organisationen", "public", "woman",
+            "Hörselslinga"), "sv", datetime.now(timezone.utc))
+        db.session.commit()
+    return {"activity": activity_id}
 
 
 def expand_admin(pages: list[str], ids: dict[str, int]) -> list[str]:

@@ -54,3 +54,25 @@ def add_activity(app, **changes) -> int:
         activity = activities.save_activity(catalogue.by_slug(SEEDED), activities.ActivityValues(**values))
         db.session.commit()
         return activity.id
+
+
+def person_form(number: int, **changes: str) -> dict:
+    """A fictional registrant's form; odd numbers are women, even men."""
+    form = {"name": f"Fiktiv Person {number}", "email": f"fiktiv.person{number}@exempel.se",
+            "organisation": f"Fiktiva organisationen {number}", "sector": ("public", "private", "non_profit")[number % 3],
+            "gender": "woman" if number % 2 else "man", "needs": "", "consent": "y"}
+    form.update(changes)
+    return form
+
+
+def register(client, activity_id: int, number: int, lang: str = "sv", **changes: str):
+    return client.post(f"/{lang}/activities/{activity_id}/register", data=person_form(number, **changes))
+
+
+def cancel_link(message) -> str:
+    """The path of the cancellation link in a confirmation mail."""
+    import re
+
+    text = message.get_body(("plain",)).get_content()
+    url = re.search(r"https?://\S+/registrations/\d+/cancel/\S+", text).group(0)
+    return url.split("kunskapsbank.example.org", 1)[1]

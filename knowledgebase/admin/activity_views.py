@@ -1,17 +1,27 @@
-"""A programme's activities in the adviser area: the list, a new activity, editing one."""
+"""A programme's activities in the adviser area: the list, a new activity, editing one, and
+an activity's registrations, attendance and head counts."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase.admin.blueprint import bp, requires
 from knowledgebase.admin.programme_forms import ActivityForm
 from knowledgebase.extensions import db
 from knowledgebase.i18n import current_lang
-from knowledgebase.services.programmes import activities, catalogue
-from knowledgebase.services.programmes.labels import KIND_LABELS, STATUS_LABELS
+from knowledgebase.models.programmes import COUNT_GENDERS, SECTORS
+from knowledgebase.services.programmes import activities, catalogue, registrations
+from knowledgebase.services.programmes.labels import (
+    COUNT_GENDER_LABELS,
+    GENDER_LABELS,
+    KIND_LABELS,
+    REGISTRATION_STATUS_LABELS,
+    SECTOR_LABELS,
+    STATUS_LABELS,
+)
 
 
 def programme_or_404(slug: str) -> m.Programme:
@@ -70,10 +80,51 @@ def activity_edit(activity_id: int):
     return _save(ActivityForm(), activity.programme, activity)
 
 
+def _render_detail(activity: m.Activity, status: int = 200):
+    counts = registrations.participant_counts(activity)
+    head_counts = {(row.sector, row.gender): row.count for row in activity.head_counts}
+    return render_template(
+        "admin/activity_detail.html", activity=activity, kind_labels=KIND_LABELS, status_labels=STATUS_LABELS,
+        as_local=activities.as_local, counts=counts, head_counts=head_counts, sectors=SECTORS,
+        count_genders=COUNT_GENDERS, sector_labels=SECTOR_LABELS, gender_labels=GENDER_LABELS,
+        count_gender_labels=COUNT_GENDER_LABELS, registration_status_labels=REGISTRATION_STATUS_LABELS), status
+
+
 @bp.route("/activities/<int:activity_id>")
 @requires("programme.manage")
 def activity_detail(activity_id: int):
-    """An activity for its advisers: what it is, and (once registration is built) who comes."""
+    """An activity for its advisers: who registered (with their accessibility needs), who
+    came, head counts, and what it counts for."""
+    return _render_detail(activity_or_404(activity_id))
+
+
+@bp.route("/activities/<int:activity_id>/attendance", methods=["POST"])
+@requires("programme.manage")
+def activity_attendance(activity_id: int):
+    """Mark who of those registered came (the ticked boxes)."""
     activity = activity_or_404(activity_id)
-    return render_template("admin/activity_detail.html", activity=activity, kind_labels=KIND_LABELS,
-                           status_labels=STATUS_LABELS, as_local=activities.as_local)
+    present = {number for number in (inputs.record_id(raw) for raw in request.form.getlist("present")) if number}
+    registrations.mark_attendance(activity, present)
+    db.session.commit()
+    flash(_("Saved the attendance."), "success")
+    return redirect(url_for("admin.activity_detail", activity_id=activity.id))
+
+
+@bp.route("/activities/<int:activity_id>/head-counts", methods=["POST"])
+@requires("programme.manage")
+def activity_head_counts(activity_id: int):
+    """Head counts per sector and gender group, for people who came without registering."""
+    activity = activity_or_404(activity_id)
+    counts = {}
+    try:
+        for sector in SECTORS:
+            for gender in COUNT_GENDERS:
+                counts[(sector, gender)] = inputs.number_or_default(
+                    request.form.get(f"count-{sector}-{gender}"), _("Head count"), 0, minimum=0, maximum=100_000)
+    except inputs.BadInput as exc:
+        flash(str(exc.message), "error")
+        return _render_detail(activity, 422)
+    registrations.set_head_counts(activity, counts)
+    db.session.commit()
+    flash(_("Saved the head counts."), "success")
+    return redirect(url_for("admin.activity_detail", activity_id=activity.id))
