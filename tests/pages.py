@@ -71,6 +71,12 @@ PUBLIC_PAGES: list[str] = [
     "/{lang}/activities/",
     "/{lang}/activities/?county=08&theme=3&kind=study_trip",
     "/{lang}/registrations/1/cancel/not-a-real-token",
+    # The map and the statistics (knowledgebase/public/statistics_views.py).
+    "/{lang}/statistics",
+    "/{lang}/?map=service:cleaning",
+    "/{lang}/counties/08?map=reserved",
+    "/{lang}/counties/09?map=example",
+    "/{lang}/buyers?map=network&service=90",
 ]
 
 
@@ -148,6 +154,9 @@ ADMIN_PAGES: list[str] = [
     "/en/activities/{activity}/registered?waiting=1",
     "/admin/people",
     "/admin/people?email=fiktiv.person1@exempel.se",
+    # The statistics page with the gaps advisers act on.
+    "/sv/statistics",
+    "/en/statistics",
 ]
 # Seen without signing in.
 ANONYMOUS_ADMIN_PAGES: list[str] = ["/auth/login", "/auth/login?next=/admin/users/"]

@@ -123,6 +123,7 @@ ADMIN_PAGES = [
     "/admin/entries/{entry}/history", "/admin/entries/{entry}/compare?a={revision}&b=current",
     "/admin/entries/{entry}/delete", "/admin/suggestions/", "/admin/suggestions/{suggestion}",
     "/admin/suggestions/{report}", "/admin/users/", "/admin/audit/", "/admin/import", "/auth/password", "/sv/suggest", "/en/suggest?type=example&slug={slug}",
+    "/sv/statistics",
 ] + [f"/admin/entries/new/{ct.key}" for ct in CONTENT_TYPES]
 
 

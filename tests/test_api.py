@@ -62,8 +62,9 @@ def test_taxonomy(seeded_client):
 def test_index_lists_every_endpoint(client):
     """The API's front door names every resource, and each address answers."""
     index = client.get("/api/v1/").get_json()
-    assert set(index) == {"content_types", "taxonomy", "search", "suggest", "suppliers", "feeds", "hsds", "dcat"}
-    for url in [*index["content_types"].values(), index["taxonomy"], index["search"], index["suppliers"],
+    assert set(index) == {"content_types", "taxonomy", "search", "suggest", "suppliers", "statistics", "feeds", "hsds",
+                          "dcat"}
+    for url in [*index["content_types"].values(), index["taxonomy"], index["search"], index["suppliers"], index["statistics"],
                 index["suggest"] + "?q=st", *index["feeds"].values(), index["hsds"], index["dcat"]]:
         assert url.startswith(client.application.config["BASE_URL"] + "/"), url
         assert client.get(url.removeprefix(client.application.config["BASE_URL"])).status_code == 200, url

@@ -31,6 +31,8 @@ URLS = [
     "/api/v1/", "/api/v1/taxonomy", "/api/v1/enterprises/", "/api/v1/examples/", "/api/v1/glossary/",
     "/api/v1/enterprises/fiktiv-bas-foretag", "/api/v1/examples/fiktivt-bas-exempel",
     "/api/v1/search?q=fiktiv", "/api/v1/suggest?q=fik", "/api/v1/suppliers?service=catering-cafe",
+    "/sv/?map=reserved", "/sv/?map=service:catering-cafe", "/sv/?map=example", "/sv/counties/06?map=network",
+    "/sv/statistics", "/sv/statistics/entries-per-theme.csv", "/api/v1/statistics",
 ]
 
 

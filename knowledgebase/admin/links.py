@@ -3,6 +3,7 @@ routes they name, and handed to the services (which name no endpoint)."""
 
 from __future__ import annotations
 
+from knowledgebase.services.statistics.gaps import GapLinks
 from knowledgebase.services.upkeep.reminders import AdviserLinks
 from knowledgebase.urls import external_url
 
@@ -21,3 +22,12 @@ def adviser_links() -> AdviserLinks:
     )
 
 
+
+
+def gap_links() -> GapLinks:
+    """Where an adviser acts on the statistics page's gaps: add an enterprise, or keep an
+    entry current (ask its contact to confirm it, or confirm it)."""
+    return GapLinks(
+        new_enterprise=external_url("admin.entry_new", type_key="enterprise"),
+        upkeep_entry=lambda entry_id: external_url("admin.upkeep_entry", entry_id=entry_id),
+    )

@@ -30,6 +30,7 @@ def index():
         "search": external_url("api.search"),
         "suggest": external_url("api.suggest"),
         "suppliers": external_url("api.suppliers"),
+        "statistics": external_url("api.statistics"),
         "hsds": external_url("hsds.index"),
         "dcat": external_url("api.dcat_catalog"),
         "feeds": {lang: external_url("public.feed", lang=lang) for lang in ("sv", "en")},

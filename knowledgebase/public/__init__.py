@@ -5,6 +5,7 @@ from knowledgebase.public import info_views  # noqa: F401  (registers its routes
 from knowledgebase.public import programme_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.public import search_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.public import shortlist_views  # noqa: F401  (registers its routes on bp)
+from knowledgebase.public import statistics_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.public import suggest_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.public import upkeep_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.public import views  # noqa: F401  (registers its routes on bp)

@@ -18,6 +18,7 @@ from knowledgebase import models as m
 from knowledgebase.content_types import ROUTE_LABELS
 from knowledgebase.extensions import db
 from knowledgebase.public.blueprint import bp
+from knowledgebase.public.statistics_views import map_context
 from knowledgebase.public.views import page_arg
 from knowledgebase.services.content import taxonomy
 from knowledgebase.services.procurement import buyers, route_guide, shortlist
@@ -53,7 +54,7 @@ def buyers_search():
     categories = list(db.session.scalars(select(m.ServiceCategory).order_by(m.ServiceCategory.slug)))
     return render_template("public/buyers.html", query=query, results=results, categories=categories,
                            counties=taxonomy.counties_with_municipalities(),
-                           region_counties=taxonomy.region_counties(), today=date.today())
+                           region_counties=taxonomy.region_counties(), today=date.today(), **map_context())
 
 
 @bp.route("/shortlist", methods=["GET", "POST"])

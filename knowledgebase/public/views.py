@@ -16,6 +16,7 @@ from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
 from knowledgebase.extensions import db
 from knowledgebase.i18n import best_locale
 from knowledgebase.public.blueprint import bp
+from knowledgebase.public.statistics_views import map_context
 from knowledgebase.services.content import entries as entry_service
 from knowledgebase.services.content import linked_data
 from knowledgebase.services.content import taxonomy
@@ -56,6 +57,7 @@ def home():
         themes=taxonomy.themes(),
         counts=entry_service.count_by_type(entry_service.EntryFilters()),
         counties=taxonomy.region_counties(),
+        **map_context(),
     )
 
 
@@ -123,7 +125,9 @@ def county_index():
 def county(code: str):
     row = db.session.get(m.County, code) or abort(404)
     grouped = entry_service.entries_by_type(entry_service.EntryFilters(counties=[code]))
-    return render_template("public/place.html", county=row, municipality=None, grouped=grouped,
+    # Only the region's counties have shapes on the map.
+    shown = map_context(code) if code in taxonomy.REGION_COUNTIES else {}
+    return render_template("public/place.html", county=row, municipality=None, grouped=grouped, **shown,
                            **upcoming_activities(county=code))
 
 
