@@ -152,6 +152,8 @@ ADMIN_PAGES: list[str] = [
     "/en/activities/{activity}",
     "/sv/activities/{activity}/registered",
     "/en/activities/{activity}/registered?waiting=1",
+    "/admin/programmes/social-ekonomi-for-okad-valfard/networks",
+    "/admin/programmes/social-ekonomi-for-okad-valfard/networks/new",
     "/admin/people",
     "/admin/people?email=fiktiv.person1@exempel.se",
     # The statistics page with the gaps advisers act on.

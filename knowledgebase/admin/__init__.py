@@ -6,6 +6,7 @@ from knowledgebase.admin import activity_views  # noqa: F401  (registers its rou
 from knowledgebase.admin import bulk_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import buyer_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import entry_views  # noqa: F401  (registers its routes on bp)
+from knowledgebase.admin import network_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import people_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import programme_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import suggestion_views  # noqa: F401  (registers its routes on bp)

@@ -14,6 +14,7 @@ from knowledgebase.models.programmes import METRICS
 from knowledgebase.services.content import taxonomy
 from knowledgebase.services.programmes.activities import ActivityValues
 from knowledgebase.services.programmes.catalogue import MAX_TARGET
+from knowledgebase.services.programmes.networks import NetworkValues
 from knowledgebase.services.programmes.labels import ARRANGEMENT_LABELS, KIND_LABELS, STATUS_LABELS
 
 # The counties a programme may cover: the four of the site (SCB codes).
@@ -158,3 +159,29 @@ class ActivityForm(FlaskForm):
         self.theme_number.data = str(values.theme_number or "")
         self.package_code.data = values.package_code or ""
         self.municipality_code.data = values.municipality_code or ""
+
+
+class NetworkForm(FlaskForm):
+    """A network the programme started."""
+
+    name = StringField(_l("Name of the network"), [InputRequired(message=REQUIRED), Length(max=300)])
+    started_on = DateField(_l("Started on"), [InputRequired(message=_l("Enter a date (YYYY-MM-DD)."))])
+    county_code = SelectField(_l("County"), choices=options(COUNTIES))
+    entry_slug = SelectField(_l("The network's entry in the directory"), choices=[], validate_choice=True,
+                             description=_l("Publish an entry for the network first to link it here."))
+    members = TextAreaField(_l("Member organisations"), [Optional(), Length(max=30_000)],
+                            description=_l("One a line: the municipality, a colon and the organisation, "
+                                           "e.g. “Kalmar: Fiktiva föreningen”."), render_kw={"rows": 8})
+    submit = SubmitField(_l("Save the network"))
+
+    def set_choices(self, programme, entries) -> None:
+        self.county_code.choices = options((code, name) for code, name in COUNTIES if code in programme.counties)
+        self.entry_slug.choices = options([("", _l("None")), *((e.slug, e.title_sv) for e in entries)])
+
+    def values(self) -> NetworkValues:
+        return NetworkValues(self.name.data.strip(), self.started_on.data, self.county_code.data,
+                             self.entry_slug.data or "", self.members.data or "")
+
+    def fill_from(self, values: NetworkValues) -> None:
+        for name in ("name", "started_on", "county_code", "entry_slug", "members"):
+            self[name].data = getattr(values, name)
