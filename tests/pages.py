@@ -152,8 +152,11 @@ ADMIN_PAGES: list[str] = [
     "/en/activities/{activity}",
     "/sv/activities/{activity}/registered",
     "/en/activities/{activity}/registered?waiting=1",
+    "/admin/programmes/social-ekonomi-for-okad-valfard/followup",
     "/admin/programmes/social-ekonomi-for-okad-valfard/networks",
     "/admin/programmes/social-ekonomi-for-okad-valfard/networks/new",
+    "/sv/programmes/social-ekonomi-for-okad-valfard",
+    "/en/programmes/social-ekonomi-for-okad-valfard",
     "/admin/people",
     "/admin/people?email=fiktiv.person1@exempel.se",
     # The statistics page with the gaps advisers act on.
@@ -201,11 +204,20 @@ def prepare_programme(app) -> dict[str, int]:
     from knowledgebase.services.programmes import registrations
     from tests.programme_support import add_activity
 
+    from knowledgebase.services.programmes import catalogue, networks
+
     activity_id = add_activity(app)
+    held_id = add_activity(app, status="held")
     with app.app_context():
         registrations.register(db.session.get(m.Activity, activity_id), registrations.Person(
             "Fiktiv Person 1", "fiktiv.person1@exempel.se", "Fiktiva organisationen", "public", "woman",
             "Hörselslinga"), "sv", datetime.now(timezone.utc))
+        # A held trip with head counts (a group under five among them) and a started network,
+        # so that the follow-up pages draw charts with numbers.
+        registrations.set_head_counts(db.session.get(m.Activity, held_id), {
+            ("public", "woman"): 7, ("private", "man"): 6, ("non_profit", "other"): 2})
+        networks.save_network(catalogue.by_slug("social-ekonomi-for-okad-valfard"), networks.NetworkValues(
+            "Fiktivt nätverk", datetime(2009, 10, 1).date(), "08", "", "Kalmar: Fiktiva föreningen"))
         db.session.commit()
     return {"activity": activity_id}
 

@@ -91,3 +91,91 @@ def test_a_programme_form_with_women_and_men_beyond_the_number_is_refused(advise
     assert "add up to at most the number" in response.get_data(as_text=True)
     with mail_app.app_context():
         assert db.session.scalars(select(m.Programme).where(m.Programme.slug == "fiktivt-fel")).first() is None
+
+
+# -- the issue's story, end to end -------------------------------------------------------------
+
+def _main_text(response) -> str:
+    """The page's main content as plain text."""
+    import re
+
+    html = response.get_data(as_text=True)
+    main = html[html.index("<main"):html.index("</main>")]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
+
+
+def test_the_seeded_programme_shows_its_targets_with_zero_progress(mail_app):
+    client = mail_app.test_client()
+    sv = _main_text(client.get(f"/sv/programmes/{SEEDED}"))
+    for headline in ("0 av 12", "0 av 34 kommuner har 6 eller fler", "0 av 800", "0 av 100"):
+        assert headline in sv, headline
+    assert sv.count("0 av 100") == 2  # trainings and study trips
+    en = _main_text(client.get(f"/en/programmes/{SEEDED}"))
+    for label in ("Networks started for the social economy", "Organisations in each municipality taking part",
+                  "Participants in competence development", "Participants in courses and trainings",
+                  "Participants in study trips"):
+        assert label in en, label
+    assert "Målsättning" in en
+
+
+def test_the_issues_story_study_trip_registrations_attendance_follow_up_export_erasure(adviser, mail_app, mailbox):
+    from io import BytesIO
+
+    import openpyxl
+
+    from tests.programme_support import create_study_trip, register, study_trip_form
+
+    # An adviser creates a study trip for Kalmar län in theme 3, package 1.
+    trip = create_study_trip(adviser, mail_app)
+    client = mail_app.test_client()
+    # Ten fictional people register; one needs a hearing loop, which the adviser sees.
+    for number in range(1, 11):
+        needs = "Hörselslinga, tack" if number == 4 else ""
+        assert register(client, trip, number, needs=needs).status_code == 302
+    assert len(mailbox.messages) == 10
+    detail = adviser.get(f"/admin/activities/{trip}").get_data(as_text=True)
+    assert "Hörselslinga, tack" in detail
+    # The trip is held and attendance marked.
+    assert adviser.post(f"/admin/activities/{trip}/edit", data=study_trip_form(status="held")).status_code == 302
+    with mail_app.app_context():
+        ids = [str(i) for i in db.session.scalars(select(m.Registration.id).where(m.Registration.activity_id == trip))]
+    assert adviser.post(f"/admin/activities/{trip}/attendance", data={"present": ids}).status_code == 302
+    # The follow-up page: 10 of 100, the gender split beside 50/50, as a chart and a table, in both languages.
+    for lang, of, women, men in (("sv", "10 av 100", "Kvinnor", "Män"), ("en", "10 of 100", "Women", "Men")):
+        response = client.get(f"/{lang}/programmes/{SEEDED}")
+        html, text = response.get_data(as_text=True), _main_text(response)
+        assert of in text
+        gender = html[html.index('id="t6-gender-heading"'):]
+        gender = gender[:gender.index("</figure>")]
+        assert '<svg class="chart"' in gender and "<title" in gender and "<desc" in gender
+        assert "<table" in gender
+        table = _main_text_of(gender[gender.index("<table"):])
+        # So far: 5 women, 5 men, total 10, target 100; the target's split: 50 and 50.
+        assert f"{women} {men}" in table
+        assert " 5 5 0 10 100 " in f" {table} " and " 50 50 0 100 " in f" {table} "
+    # Competence development counts the trip too; trainings do not.
+    sv = _main_text(client.get(f"/sv/programmes/{SEEDED}"))
+    assert "10 av 800" in sv and "0 av 100" in sv
+    # The export holds the row.
+    csv_text = adviser.get(f"/admin/programmes/{SEEDED}/export.csv").data.decode("utf-8-sig")
+    [header, row] = [line.split(",") for line in csv_text.strip().splitlines()]
+    assert row[0] == "Fiktiv studieresa till sociala företag i Kalmar" and row[3] == "Kalmar län"
+    assert row[-1] == "10" and row[-4:-1] == ["5", "5", "0"]
+    book = openpyxl.load_workbook(BytesIO(adviser.get(f"/admin/programmes/{SEEDED}/export.xlsx").data))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][0] == row[0] and rows[1][-1] == 10 and rows[1][5:7] == (3, "3.1")
+    # A registrant's erasure removes their data but keeps the counts.
+    erased = adviser.post("/admin/people/erase", data={"email": "fiktiv.person4@exempel.se"}, follow_redirects=True)
+    assert "Erased 1 registrations of fiktiv.person4@exempel.se" in erased.get_data(as_text=True)
+    detail = adviser.get(f"/admin/activities/{trip}").get_data(as_text=True)
+    assert "Hörselslinga, tack" not in detail
+    assert "fiktiv.person4@exempel.se" not in detail and "fiktiv.person5@exempel.se" in detail
+    assert "10 av 100" in _main_text(client.get(f"/sv/programmes/{SEEDED}"))
+    csv_after = adviser.get(f"/admin/programmes/{SEEDED}/export.csv").data.decode("utf-8-sig")
+    assert csv_after == csv_text
+
+
+def _main_text_of(html: str) -> str:
+    import re
+
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()

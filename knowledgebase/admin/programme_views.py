@@ -1,15 +1,18 @@
-"""Programmes and their targets in the adviser area: the list, a new programme, editing one."""
+"""Programmes and their targets in the adviser area: the list, a new programme, editing one,
+the advisers' follow-up per activity and the funder's export."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from datetime import datetime, timezone
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from knowledgebase import models as m
 from knowledgebase.admin.blueprint import bp, requires
 from knowledgebase.admin.programme_forms import COUNTIES, PARTICIPANT_METRICS, ProgrammeForm
 from knowledgebase.extensions import db
-from knowledgebase.services.programmes import catalogue
+from knowledgebase.services.programmes import catalogue, followup, funder_export
 from knowledgebase.services.programmes.labels import METRIC_LABELS
 
 
@@ -55,3 +58,32 @@ def programme_form(slug: str | None = None):
     db.session.commit()
     flash(_("Saved the programme %(name)s.", name=saved.name_sv), "success")
     return redirect(url_for("admin.programme_activities", slug=saved.slug))
+
+
+@bp.route("/programmes/<slug>/followup")
+@requires("programme.manage")
+def programme_followup(slug: str):
+    """The follow-up for advisers: every number (small groups too) and one row per activity."""
+    programme = catalogue.by_slug(slug) or abort(404)
+    header, rows = followup.activity_rows(programme)
+    return render_template("admin/programme_followup.html", programme=programme,
+                           views=followup.progress(programme, public=False), header=header, rows=rows)
+
+
+@bp.route("/programmes/<slug>/export.csv")
+@requires("programme.manage")
+def programme_export_csv(slug: str):
+    """The funder's report as CSV: one row per held activity with its counts."""
+    programme = catalogue.by_slug(slug) or abort(404)
+    return Response(funder_export.csv_bytes(programme), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{programme.slug}.csv"'})
+
+
+@bp.route("/programmes/<slug>/export.xlsx")
+@requires("programme.manage")
+def programme_export_xlsx(slug: str):
+    """The funder's report as an XLSX workbook."""
+    programme = catalogue.by_slug(slug) or abort(404)
+    body = funder_export.xlsx_bytes(programme, _("Activities"), datetime.now(timezone.utc))
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{programme.slug}.xlsx"'})

@@ -1,5 +1,6 @@
 """The programme's public pages: the activity calendar with its iCalendar feeds, an
-activity's page with its registration form, and cancelling by the link in the mail."""
+activity's page with its registration form, cancelling by the link in the mail, and each
+programme's follow-up against its targets."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from knowledgebase.public.blueprint import bp
 from knowledgebase.public.programme_forms import RegistrationForm
 from knowledgebase.public.upkeep_views import no_store
 from knowledgebase.services.content import taxonomy
-from knowledgebase.services.programmes import activities, calendar, registrations
+from knowledgebase.services.programmes import activities, calendar, catalogue, followup, registrations
 from knowledgebase.services.upkeep import outbox
 from knowledgebase.services.programmes.labels import ARRANGEMENT_LABELS, KIND_LABELS, STATUS_LABELS
 from knowledgebase.urls import activity_page_url, base_host
@@ -111,3 +112,18 @@ def registration_cancel(registration_id: int, token: str):
         outbox.deliver([outgoing], date.today())
         db.session.commit()
     return no_store(render_template("public/registration_cancel.html", done=True, error=None))
+
+
+@bp.route("/programmes/")
+def programme_index():
+    """The programmes whose progress the site follows."""
+    return render_template("public/programme_index.html", programmes=catalogue.all_programmes())
+
+
+@bp.route("/programmes/<slug>")
+def programme_followup(slug: str):
+    """A programme's progress against each of its targets, in charts and tables (no group of
+    fewer than five people shown)."""
+    programme = catalogue.by_slug(slug) or abort(404)
+    return render_template("public/programme_followup.html", programme=programme,
+                           views=followup.progress(programme, public=True), min_group=followup.MIN_GROUP)
