@@ -24,6 +24,8 @@ BAR = 16  # thickness of a bar
 GAP = 10  # space below each bar
 VALUE_SPACE = 64  # kept free right of the longest bar for its number
 LABEL_CHARS = 44  # a label line wraps after about this many characters at FONT on WIDTH
+INLINE_CHARS = 16  # labels no longer than this stand left of their bars, on the same line
+CHAR_WIDTH = FONT * 0.6  # about the width of a letter, for laying out text
 PATTERNS = ("solid", "hatch", "dots", "cross")
 
 
@@ -65,7 +67,7 @@ class LegendItem:
 
 @dataclass(frozen=True)
 class Segment:
-    """A series' piece of a bar, in viewBox units."""
+    """A series' piece of a bar, in viewBox units (``x`` from the chart's left edge)."""
 
     series: Series
     value: float
@@ -75,8 +77,8 @@ class Segment:
 
 @dataclass(frozen=True)
 class Bar:
-    """A laid-out bar: ``label_lines`` start at ``label_y`` (text baselines, LINE apart), the
-    bar at ``y`` with total length ``length``; ``value_text`` is written at ``value_x``;
+    """A laid-out bar: ``label_lines`` start at ``label_y`` (text baselines, LINE apart, from
+    x 0), the bar at (``x``, ``y``) with total length ``length``; ``value_text`` is written at ``value_x``;
     ``parts_lines`` (charts with series: each part as "label value") on the lines below the
     bar, from ``parts_y``; ``target_x`` is the marker's position or None."""
 
@@ -84,6 +86,7 @@ class Bar:
     value: float
     label_lines: tuple[str, ...]
     label_y: float
+    x: float
     y: float
     length: float
     value_text: str
@@ -163,7 +166,7 @@ def _legend(series: Sequence[Series], target_label: str) -> tuple[LegendItem, ..
     entries = [(s.label, s.pattern) for s in series] + ([(target_label, "target")] if target_label else [])
     items, x, y = [], 0.0, 0.0
     for label, pattern in entries:
-        width = 18 + len(label) * FONT * 0.6 + 12  # swatch, text (about 0.6 em a letter), space
+        width = 18 + len(label) * CHAR_WIDTH + 12  # swatch, text, space
         if x and x + width > WIDTH:
             x, y = 0.0, y + LINE
         items.append(LegendItem(label, pattern, x, y))
@@ -183,7 +186,8 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[Row], *, description: st
               label_heading: str = "", value_heading: str = "", target_heading: str = "",
               series: Sequence[Series] = (), stack: bool = True, max_value: float | None = None,
               value_format: Callable[[float], str] = str) -> BarChart:
-    """Lay out ``rows`` as horizontal bars in the given order.
+    """Lay out ``rows`` as horizontal bars in the given order: short labels (at most
+    ``INLINE_CHARS``, and no series) left of their bars, longer ones on lines above them.
 
     ``max_value`` fixes the scale (e.g. 100 for percentages); by default the largest value or
     target. ``value_format`` writes a number (pass a locale-aware one; ``"{} %".format`` for
@@ -196,31 +200,33 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[Row], *, description: st
     values = [_row_value(row, series) for row in rows]
     scale_max = max_value if max_value is not None else max(
         [*values, *(row.target for row in rows if row.target is not None), 0])
-    span = WIDTH - VALUE_SPACE
+    inline = not series and all(len(row.label) <= INLINE_CHARS for row in rows)
+    bar_x = round(max((len(row.label) for row in rows), default=0) * CHAR_WIDTH + 8, 1) if inline else 0.0
+    span = WIDTH - bar_x - VALUE_SPACE
     scale = span / scale_max if scale_max > 0 else 0.0
     has_target = any(row.target is not None for row in rows)
     legend = _legend(series if stack else (), (target_heading or "target") if has_target else "")
     y = (legend[-1].y + LINE + 6) if legend else 0.0
     bars = []
     for row, value in zip(rows, values):
-        lines = wrap(row.label)
+        lines = (row.label,) if inline else wrap(row.label)
         label_y = y + FONT
-        bar_y = y + LINE * len(lines) + 2
+        bar_y = y + 1 if inline else y + LINE * len(lines) + 2
         length = min(value, scale_max) * scale if scale_max > 0 else 0.0
-        segments, x = [], 0.0
+        segments, x = [], bar_x
         for one in series:
             part = (row.parts or {}).get(one.key, 0)
-            width = min(part * scale, max(span - x, 0))
+            width = min(part * scale, max(bar_x + span - x, 0))
             segments.append(Segment(one, part, x, width))
             x += width
         parts = [f"{s.label} {value_format((row.parts or {}).get(s.key, 0))}" for s in series
                  if stack or (row.parts or {}).get(s.key, 0)]
         parts_lines = wrap(" · ".join(parts), LABEL_CHARS + 4) if parts else ()
-        target_x = None if row.target is None else min(row.target, scale_max) * scale
-        bars.append(Bar(row, value, lines, label_y, bar_y, length, value_format(value),
-                        max(length, target_x or 0) + 6, tuple(segments) if stack else (), parts_lines,
+        target_x = None if row.target is None else bar_x + min(row.target, scale_max) * scale
+        bars.append(Bar(row, value, lines, label_y, bar_x, bar_y, length, value_format(value),
+                        max(bar_x + length, target_x or 0) + 6, tuple(segments) if stack else (), parts_lines,
                         bar_y + BAR + FONT, target_x))
-        y = bar_y + BAR + LINE * len(parts_lines) + GAP
+        y = bar_y + BAR + LINE * len(parts_lines) + (GAP - 4 if inline else GAP)
     return BarChart(chart_id, title, description, label_heading, value_heading, target_heading,
                     tuple(bars), series, scale_max, WIDTH, max(y, LINE), BAR, legend, bool(series) and stack,
                     value_format)

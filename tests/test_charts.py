@@ -38,6 +38,16 @@ def test_a_fixed_scale_and_a_value_format():
     assert bar_chart("c", "Tomt", [Row("A", 0)]).bars[0].length == 0  # all zero: no division by zero
 
 
+def test_short_labels_stand_left_of_their_bars_on_one_line():
+    chart = bar_chart("c", "T", [Row("Växjö", 4), Row("Mullsjö", 2)])
+    first, second = chart.bars
+    assert first.x == second.x > 7 * 7  # past the longest label
+    assert first.label_y - first.y < chart.bar_height  # on the bar's line
+    assert first.x + first.length + 6 == first.value_x <= WIDTH - 3 * 8
+    assert second.y >= first.y + chart.bar_height
+    assert bar_chart("c", "T", [Row("Växjö", 4), Row("Ett mycket längre namn", 2)]).bars[0].x == 0
+
+
 def test_long_labels_wrap_between_words_and_push_the_next_bar_down():
     assert wrap("ett två tre", 7) == ("ett två", "tre")
     assert wrap("") == ("",)
@@ -54,7 +64,7 @@ def test_series_stack_in_order_with_a_pattern_each_and_their_parts_written_out()
     bar = chart.bars[0]
     assert bar.value == 10 and bar.value_text == "10"
     women, men, other = bar.segments
-    assert women.x == 0 and men.x == pytest.approx(women.width) and other.x == pytest.approx(women.width + men.width)
+    assert women.x == bar.x == 0 and men.x == pytest.approx(women.width) and other.x == pytest.approx(women.width + men.width)
     assert women.width == pytest.approx(2 * men.width)
     assert [s.pattern for s in chart.series] == list(PATTERNS[:3])
     assert bar.parts_lines == ("Kvinnor 6 · Män 3 · Annat 1",)
@@ -65,7 +75,7 @@ def test_series_stack_in_order_with_a_pattern_each_and_their_parts_written_out()
 def test_a_target_sets_the_scale_and_has_a_marker_and_a_legend_entry():
     chart = bar_chart("c", "Mot mål", [Row("A", 5, target=20), Row("B", 10)], target_heading="Mål")
     a, b = chart.bars
-    assert a.target_x == pytest.approx(4 * a.length)  # scale runs to the largest of values and targets
+    assert a.target_x - a.x == pytest.approx(4 * a.length)  # scale runs to the largest of values and targets
     assert b.target_x is None
     assert [item.pattern for item in chart.legend] == ["target"]
     assert a.value_x > a.target_x  # the number is written past the marker, not under it
@@ -81,7 +91,7 @@ def test_the_table_has_the_same_numbers():
 
 
 def test_the_svg_is_one_image_with_title_description_and_every_number_as_text(app):
-    chart = bar_chart("fig-lan", "Företag per län", [Row("Fiktiva län", 12), Row("Andra fiktiva län", 3)],
+    chart = bar_chart("fig-lan", "Företag per län", [Row("Fiktiva län", 12), Row("Andra fiktiva länet i söder", 3)],
                       description="Publicerade företag.", target_heading="Mål")
     svg = ET.fromstring(_render(app, "bar_chart_svg", chart))
     assert svg.get("role") == "img"

@@ -23,11 +23,11 @@ sys.path.insert(0, str(ROOT))
 from knowledgebase import create_app  # noqa: E402
 
 OUT = ROOT / "docs" / "img"
-SHOTS = [  # (file, width, path, what to capture: a CSS selector, or the top of the page in pixels)
+SHOTS = [  # (file, width, path, what to capture: a CSS selector, or so many pixels from the first chart)
     ("map-1280.png", 1280, "/sv/", "#region-map"),
     ("map-375.png", 375, "/sv/", "#region-map"),
-    ("statistics-1280.png", 1280, "/sv/statistics", 1600),
-    ("statistics-375.png", 375, "/sv/statistics", 2400),
+    ("statistics-1280.png", 1280, "/sv/statistics", 1500),
+    ("statistics-375.png", 375, "/sv/statistics", 2600),
 ]
 
 
@@ -47,8 +47,9 @@ def main() -> None:
                     if isinstance(what, str):
                         page.locator(what).screenshot(path=OUT / name)
                     else:
+                        top = page.locator(".chart-figure").first.bounding_box()["y"] - 16
                         page.screenshot(path=OUT / name, full_page=True,
-                                        clip={"x": 0, "y": 0, "width": width, "height": what})
+                                        clip={"x": 0, "y": top, "width": width, "height": what})
                     page.close()
                     print(name, (OUT / name).stat().st_size, "bytes")
                 browser.close()

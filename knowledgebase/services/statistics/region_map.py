@@ -145,6 +145,7 @@ class RegionMap:
     legend: tuple[LegendClass, ...]
     attribution: str
     attribution_url: str
+    whole_region: bool
 
     @property
     def total(self) -> int:
@@ -188,4 +189,5 @@ def region_map(choice: MapChoice, locale: str, county: str | None = None) -> Reg
     width, height = right - left + 2 * pad, bottom - top + 2 * pad
     return RegionMap(choice, choice_label(choice, locale),
                      f"{left - pad:.1f} {top - pad:.1f} {width:.1f} {height:.1f}", round(max(width, height) / 32, 1),
-                     areas, legend, data["attribution"]["en" if locale == "en" else "sv"], data["attribution"]["url"])
+                     areas, legend, data["attribution"]["en" if locale == "en" else "sv"], data["attribution"]["url"],
+                     county is None)
