@@ -13,7 +13,7 @@ from knowledgebase.admin.programme_forms import ActivityForm
 from knowledgebase.extensions import db
 from knowledgebase.i18n import current_lang
 from knowledgebase.models.programmes import COUNT_GENDERS, SECTORS
-from knowledgebase.services.programmes import activities, catalogue, registrations
+from knowledgebase.services.programmes import activities, catalogue, followup, registrations
 from knowledgebase.services.programmes.labels import (
     COUNT_GENDER_LABELS,
     GENDER_LABELS,
@@ -81,13 +81,13 @@ def activity_edit(activity_id: int):
 
 
 def _render_detail(activity: m.Activity, status: int = 200):
-    counts = registrations.participant_counts(activity)
     head_counts = {(row.sector, row.gender): row.count for row in activity.head_counts}
     return render_template(
         "admin/activity_detail.html", activity=activity, kind_labels=KIND_LABELS, status_labels=STATUS_LABELS,
-        as_local=activities.as_local, counts=counts, head_counts=head_counts, sectors=SECTORS,
+        as_local=activities.as_local, head_counts=head_counts, sectors=SECTORS,
         count_genders=COUNT_GENDERS, sector_labels=SECTOR_LABELS, gender_labels=GENDER_LABELS,
-        count_gender_labels=COUNT_GENDER_LABELS, registration_status_labels=REGISTRATION_STATUS_LABELS), status
+        count_gender_labels=COUNT_GENDER_LABELS, registration_status_labels=REGISTRATION_STATUS_LABELS,
+        chart=followup.activity_chart(activity)), status
 
 
 @bp.route("/activities/<int:activity_id>")

@@ -260,3 +260,14 @@ def activity_rows(programme: m.Programme) -> tuple[list[str], list[list]]:
                      *(one.counts.get(key, 0) for key in EXPORT_COUNT_COLUMNS),
                      *(genders[g] for g in COUNT_GENDERS), one.total])
     return header, rows
+
+
+def activity_chart(activity: m.Activity) -> charts.BarChart:
+    """Who took part in one activity, per sector split by gender (for advisers: every number)."""
+    counts = participant_counts(activity)
+    rows = [charts.Row(str(SECTOR_LABELS[s]), parts={g: counts.get((s, g), 0) for g in COUNT_GENDERS})
+            for s in SECTORS]
+    return charts.bar_chart(
+        f"activity-{activity.id}", str(_l("Who took part, by sector and gender")), rows,
+        label_heading=str(_l("Sector")), value_heading=str(_l("Total")), series=gender_series(),
+        value_format=number_format(public=False))
