@@ -17,6 +17,7 @@ from knowledgebase.extensions import db
 from knowledgebase.services.curation import accounts
 from knowledgebase.services.curation.revisions import current_data
 from tests.conftest import create_entry
+from tests.programme_support import STATE_CHANGING_ROUTES as PROGRAMME_ROUTES
 
 PASSWORD = "gröna äpplen under eken"
 ROLES = ("contributor", "adviser", "admin")
@@ -201,4 +202,6 @@ STATE_CHANGING = {
     "public.alerts_subscribe": "/sv/alerts",
     "public.alerts_confirm": "/sv/alerts/confirm/not-a-token",
     "public.report_outdated": "/sv/report-outdated?type=enterprise&slug=x",
+    # The programme's follow-up (tests/programme_support.py).
+    **PROGRAMME_ROUTES,
 }

@@ -3,7 +3,7 @@ an adviser would, fictional registrants."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 
@@ -33,10 +33,6 @@ def create_study_trip(adviser, app, **changes: str) -> int:
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         return db.session.scalars(select(m.Activity.id).order_by(m.Activity.id.desc())).first()
-
-
-def day_after(day: date) -> date:
-    return day + timedelta(days=1)
 
 
 def add_activity(app, **changes) -> int:
@@ -76,3 +72,72 @@ def cancel_link(message) -> str:
     text = message.get_body(("plain",)).get_content()
     url = re.search(r"https?://\S+/registrations/\d+/cancel/\S+", text).group(0)
     return url.split("kunskapsbank.example.org", 1)[1]
+
+
+def add_network(app) -> int:
+    """A network of the seeded programme in Kalmar län with one member; returns its id."""
+    from knowledgebase.services.programmes import catalogue, networks
+
+    with app.app_context():
+        network = networks.save_network(catalogue.by_slug(SEEDED), networks.NetworkValues(
+            "Fiktivt nätverk", date(2009, 10, 1), "08", "", "Kalmar: Fiktiva föreningen"))
+        db.session.commit()
+        return network.id
+
+
+# The programme's admin routes for the permission matrix (tests/test_admin.py): the name, the
+# method, the path from the set-up ids, the set-up, the form and whether it posts.
+def matrix_cases(case, counter):
+    """``case`` is test_admin.Case; ``counter`` gives fresh numbers for unique slugs."""
+    activity = lambda app: {"activity": add_activity(app)}  # noqa: E731
+    network = lambda app: {"network": add_network(app)}  # noqa: E731
+    get, post = (403, 200, 200), (403, 302, 302)
+    base = f"/admin/programmes/{SEEDED}"
+    programme = {"slug": "", "name_sv": "Fiktivt program", "starts_on": "2027-01-01", "ends_on": "2027-12-31",
+                 "counties": ["08"], "themes": ["3"], "participants_training": "10"}
+    return [
+        case("programmes", "GET", lambda app, ids: "/admin/programmes/", expected=get),
+        case("new programme form", "GET", lambda app, ids: "/admin/programmes/new", expected=get),
+        case("create a programme", "POST", lambda app, ids: "/admin/programmes/new",
+             data=lambda app, ids: dict(programme, slug=f"fiktivt-program-{next(counter)}"), expected=post),
+        case("programme activities", "GET", lambda app, ids: f"{base}/activities", expected=get),
+        case("new activity form", "GET", lambda app, ids: f"{base}/activities/new", expected=get),
+        case("plan an activity", "POST", lambda app, ids: f"{base}/activities/new",
+             data=lambda app, ids: study_trip_form(), expected=post),
+        case("activity", "GET", lambda app, ids: f"/admin/activities/{ids['activity']}", activity, expected=get),
+        case("edit an activity", "POST", lambda app, ids: f"/admin/activities/{ids['activity']}/edit", activity,
+             data=lambda app, ids: study_trip_form(status="held"), expected=post),
+        case("mark attendance", "POST", lambda app, ids: f"/admin/activities/{ids['activity']}/attendance",
+             activity, expected=post),
+        case("head counts", "POST", lambda app, ids: f"/admin/activities/{ids['activity']}/head-counts", activity,
+             data=lambda app, ids: {"count-public-woman": "5"}, expected=post),
+        case("networks", "GET", lambda app, ids: f"{base}/networks", expected=get),
+        case("record a network", "POST", lambda app, ids: f"{base}/networks/new",
+             data=lambda app, ids: {"name": "Fiktivt nätverk", "started_on": "2009-10-01", "county_code": "08",
+                                    "entry_slug": "", "members": "Kalmar: Fiktiva föreningen"}, expected=post),
+        case("edit a network", "GET", lambda app, ids: f"/admin/networks/{ids['network']}/edit", network,
+             expected=get),
+        case("follow-up for advisers", "GET", lambda app, ids: f"{base}/followup", expected=get),
+        case("funder's export (CSV)", "GET", lambda app, ids: f"{base}/export.csv", expected=get),
+        case("funder's export (XLSX)", "GET", lambda app, ids: f"{base}/export.xlsx", expected=get),
+        case("a person's data", "GET", lambda app, ids: "/admin/people?email=fiktiv@exempel.se", expected=get),
+        case("a copy of a person's data", "GET", lambda app, ids: "/admin/people/export?email=fiktiv@exempel.se",
+             expected=get),
+        case("erase a person", "POST", lambda app, ids: "/admin/people/erase",
+             data=lambda app, ids: {"email": "fiktiv@exempel.se"}, expected=post),
+    ]
+
+
+# The programme's state-changing routes, for the CSRF checks (tests/curation_support.py).
+STATE_CHANGING_ROUTES = {
+    "public.activity_register": "/sv/activities/1/register",
+    "public.registration_cancel": "/sv/registrations/1/cancel/not-a-token",
+    "admin.programme_form": "/admin/programmes/new",
+    "admin.activity_new": f"/admin/programmes/{SEEDED}/activities/new",
+    "admin.activity_edit": "/admin/activities/1/edit",
+    "admin.activity_attendance": "/admin/activities/1/attendance",
+    "admin.activity_head_counts": "/admin/activities/1/head-counts",
+    "admin.network_new": f"/admin/programmes/{SEEDED}/networks/new",
+    "admin.network_edit": "/admin/networks/1/edit",
+    "admin.person_erase": "/admin/people/erase",
+}

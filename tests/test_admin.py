@@ -18,6 +18,7 @@ from knowledgebase.services.curation import revisions
 from tests.conftest import close_app, make_curation_app
 from tests.upkeep_support import enterprise_changes
 from tests.admin_support import accessibility_report, entry_with_revisions, waiting_suggestion
+from tests.programme_support import matrix_cases
 from tests.curation_support import (
     accessibility_problems,
     add_entry,
@@ -165,6 +166,8 @@ CASES = [
          enterprise_changes, data=lambda app, ids: {"note": "Stämmer inte."}, expected=(403, 302, 302)),
     Case("digest counties", "POST", lambda app, ids: "/admin/upkeep/digest",
          data=lambda app, ids: {"digest-counties": ["06"]}, expected=(403, 302, 302)),
+    # The programme's follow-up (knowledgebase/admin/programme_views.py and the modules beside it).
+    *matrix_cases(Case, _numbers),
 ]
 
 
@@ -210,6 +213,11 @@ def test_matrix_covers_every_admin_route(matrix_app):
         "admin.audit_log", "admin.completeness",
         "admin.upkeep", "admin.upkeep_entry", "admin.upkeep_request_entry", "admin.upkeep_request_county",
         "admin.upkeep_changes", "admin.upkeep_changes_apply", "admin.upkeep_changes_reject", "admin.upkeep_digest",
+        "admin.programmes", "admin.programme_form", "admin.programme_activities", "admin.activity_new",
+        "admin.activity_detail", "admin.activity_edit", "admin.activity_attendance", "admin.activity_head_counts",
+        "admin.programme_networks", "admin.network_new", "admin.network_edit", "admin.programme_followup",
+        "admin.programme_export_csv", "admin.programme_export_xlsx", "admin.person", "admin.person_export",
+        "admin.person_erase",
     }
     routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")}
     assert routes == covered
