@@ -42,7 +42,8 @@ class Series:
 @dataclass(frozen=True)
 class Row:
     """One bar: its label and value, or (for a chart with series) ``parts`` giving each
-    series' value by key, whose sum is the bar's value. ``target`` draws a marker at that
+    series' value by key, whose sum is the bar's value unless ``total`` gives it (when some
+    parts are not shown, e.g. groups too small to publish). ``target`` draws a marker at that
     value; ``href`` links the label in the data table."""
 
     label: str
@@ -50,6 +51,7 @@ class Row:
     parts: Mapping[str, float] | None = None
     target: float | None = None
     href: str | None = None
+    total: float | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,8 @@ def _legend(series: Sequence[Series], target_label: str) -> tuple[LegendItem, ..
 
 
 def _row_value(row: Row, series: Sequence[Series]) -> float:
+    if row.total is not None:
+        return row.total
     if series and row.parts is not None:
         return sum(row.parts.get(s.key, 0) for s in series)
     return row.value

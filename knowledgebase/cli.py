@@ -183,8 +183,8 @@ def translations_compile() -> None:
 def init_app(app: Flask) -> None:
     from knowledgebase.cli_operations import backup_command, jobs_group
     from knowledgebase.cli_users import users_group
-    from knowledgebase.cli_upkeep import links_group, needs_group, reminders_group
+    from knowledgebase.cli_upkeep import links_group, needs_group, programmes_group, reminders_group
 
     for command in (seed_command, import_command, export_command, search_group, translations_group, users_group,
-                    reminders_group, links_group, backup_command, jobs_group, needs_group):
+                    reminders_group, links_group, backup_command, jobs_group, needs_group, programmes_group):
         app.cli.add_command(command)

@@ -107,3 +107,23 @@ def needs_follow_up(dry_run: bool) -> None:
     click.echo(f"Sent {len(delivery.sent)}, bounced {len(delivery.bounced)}, not sent {len(delivery.failed)}.")
     if delivery.failed and not delivery.sent:
         raise SystemExit(1)
+
+
+programmes_group = AppGroup("programmes", help="The programme follow-up's scheduled work.")
+
+
+@programmes_group.command("reduce")
+@click.option("--months", type=click.IntRange(min=1, max=120), default=None,
+              help="Keep registrations this many months after the activity (default: KB_REGISTRATION_RETENTION_MONTHS).")
+@needs_app
+def programmes_reduce(months: int | None) -> None:
+    """Reduce to head counts the registrations of activities that ended long enough ago
+    (names, e-mail addresses, organisations and needs are deleted; run it daily from cron)."""
+    from flask import current_app
+
+    from knowledgebase.services.programmes import registrations
+
+    months = months or int(current_app.config["REGISTRATION_RETENTION_MONTHS"])
+    reduced = registrations.reduce_expired(now_utc(), months)
+    db.session.commit()
+    click.echo(f"Reduced the registrations of {reduced} activities to head counts (kept {months} months).")

@@ -71,6 +71,11 @@ DEFAULTS: dict[str, object] = {
     "DIGEST_INTERVAL_DAYS": 7,
     # Subscribing to e-mail alerts, per address.
     "ALERTS_LIMIT": "5 per hour;20 per day",
+    # Registering for an activity, per address.
+    "REGISTRATION_LIMIT": "10 per hour;30 per day",
+    # Registrations (names, e-mail, needs) are reduced to head counts this many months after
+    # the activity (flask --app app programmes reduce; README "Personal data").
+    "REGISTRATION_RETENTION_MONTHS": 12,
     # A shared shortlist's link works this many days; sending it by e-mail is limited per address.
     "SHORTLIST_SHARE_DAYS": 30,
     "SHORTLIST_SHARE_LIMIT": "5 per hour;20 per day",

@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from knowledgebase import content_types
 from knowledgebase.freshness import shelf_life_months
 from knowledgebase.i18n import LANGUAGE_NAMES, LOCALES
+from knowledgebase.services.programmes.activities import as_local
 from knowledgebase.services.upkeep import provenance
 from knowledgebase.urls import absolute_url, external_url
 
@@ -107,6 +108,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else ""
     app.jinja_env.filters["month_year"] = provenance.month_year
+    # A stored moment in Swedish time, for <time datetime="...">.
+    app.jinja_env.filters["local_iso"] = lambda value: as_local(value).isoformat(timespec="minutes")
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         freshness=freshness,

@@ -86,3 +86,15 @@ def need_outcome_url(token: str, lang: str) -> str:
 def need_page_url(need_id: int, lang: str) -> str:
     """A public need's page."""
     return external_url("public.need_detail", lang=lang, need_id=need_id)
+
+
+# The programme's activities.
+
+def activity_page_url(activity_id: int, lang: str) -> str:
+    """An activity's public page (where people register)."""
+    return external_url("public.activity_detail", lang=lang, activity_id=activity_id)
+
+
+def registration_cancel_url(registration_id: int, token: str, lang: str) -> str:
+    """The page where a registrant cancels, from the confirmation mail."""
+    return external_url("public.registration_cancel", lang=lang, registration_id=registration_id, token=token)

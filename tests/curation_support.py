@@ -18,6 +18,7 @@ from knowledgebase.extensions import db
 from knowledgebase.services.curation import accounts
 from knowledgebase.services.curation.revisions import current_data
 from tests.conftest import create_entry
+from tests.programme_support import STATE_CHANGING_ROUTES as PROGRAMME_ROUTES
 
 PASSWORD = "gröna äpplen under eken"
 ROLES = ("contributor", "adviser", "admin")
@@ -213,6 +214,8 @@ STATE_CHANGING = {
     "admin.need_reject": "/admin/needs/1/reject",
     "admin.need_send": "/admin/needs/1/send",
     "admin.need_record_outcome": "/admin/needs/1/outcome",
+    # The programme's follow-up (tests/programme_support.py).
+    **PROGRAMME_ROUTES,
 }
 
 

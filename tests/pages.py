@@ -67,6 +67,11 @@ PUBLIC_PAGES: list[str] = [
     "/{lang}/open-data/api",
     "/{lang}/shortlist/shared/{shared_shortlist}?made=1",
     "/{lang}/shortlist/shared/{shared_shortlist}/print",
+    # The programme's activities (knowledgebase/public/programme_views.py); an activity's own
+    # page is in ADMIN_PAGES, on the app that prepare_admin_site gives an activity.
+    "/{lang}/activities/",
+    "/{lang}/activities/?county=08&theme=3&kind=study_trip",
+    "/{lang}/registrations/1/cancel/not-a-real-token",
     # The map and the statistics (knowledgebase/public/statistics_views.py).
     "/{lang}/statistics",
     "/{lang}/?map=service%3Acleaning",  # written as the language links write it
@@ -151,6 +156,25 @@ ADMIN_PAGES: list[str] = [
     "/admin/upkeep/entries/{entry}",
     "/admin/entries/999999",
     "/auth/password",
+    # The programme's follow-up (knowledgebase/admin/programme_views.py, activity_views.py).
+    "/admin/programmes/",
+    "/admin/programmes/new",
+    "/admin/programmes/social-ekonomi-for-okad-valfard/edit",
+    "/admin/programmes/social-ekonomi-for-okad-valfard/activities",
+    "/admin/programmes/social-ekonomi-for-okad-valfard/activities/new",
+    "/admin/activities/{activity}",
+    "/admin/activities/{activity}/edit",
+    "/sv/activities/{activity}",
+    "/en/activities/{activity}",
+    "/sv/activities/{activity}/registered",
+    "/en/activities/{activity}/registered?waiting=1",
+    "/admin/programmes/social-ekonomi-for-okad-valfard/followup",
+    "/admin/programmes/social-ekonomi-for-okad-valfard/networks",
+    "/admin/programmes/social-ekonomi-for-okad-valfard/networks/new",
+    "/sv/programmes/social-ekonomi-for-okad-valfard",
+    "/en/programmes/social-ekonomi-for-okad-valfard",
+    "/admin/people",
+    "/admin/people?email=fiktiv.person1@exempel.se",
     # The statistics page with the gaps advisers act on.
     "/sv/statistics",
     "/en/statistics",
@@ -205,7 +229,35 @@ def prepare_admin_site(app, client) -> dict[str, int]:
         db.session.commit()
         ids = {"entry": entry_id, "revision": revision, "suggestion": suggestion.id,
                "request": changes["request"], "job_done": done.id, "job_failed": failed.id}
-    return {**ids, **needs_site(app)}
+    ids.update(needs_site(app))
+    ids.update(prepare_programme(app))
+    return ids
+
+
+def prepare_programme(app) -> dict[str, int]:
+    """An upcoming study trip of the seeded programme, with a fictional registrant who needs
+    a hearing loop."""
+    from datetime import datetime, timezone
+
+    from knowledgebase.services.programmes import registrations
+    from tests.programme_support import add_activity
+
+    from knowledgebase.services.programmes import catalogue, networks
+
+    activity_id = add_activity(app)
+    held_id = add_activity(app, status="held")
+    with app.app_context():
+        registrations.register(db.session.get(m.Activity, activity_id), registrations.Person(
+            "Fiktiv Person 1", "fiktiv.person1@exempel.se", "Fiktiva organisationen", "public", "woman",
+            "Hörselslinga"), "sv", datetime.now(timezone.utc))
+        # A held trip with head counts (a group under five among them) and a started network,
+        # so that the follow-up pages draw charts with numbers.
+        registrations.set_head_counts(db.session.get(m.Activity, held_id), {
+            ("public", "woman"): 7, ("private", "man"): 6, ("non_profit", "other"): 2})
+        networks.save_network(catalogue.by_slug("social-ekonomi-for-okad-valfard"), networks.NetworkValues(
+            "Fiktivt nätverk", datetime(2009, 10, 1).date(), "08", "", "Kalmar: Fiktiva föreningen"))
+        db.session.commit()
+    return {"activity": activity_id}
 
 
 def expand_admin(pages: list[str], ids: dict[str, int]) -> list[str]:

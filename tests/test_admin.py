@@ -19,6 +19,7 @@ from tests.conftest import close_app, make_curation_app
 from tests.needs_support import need_form, waiting_need
 from tests.upkeep_support import enterprise_changes
 from tests.admin_support import accessibility_report, entry_with_revisions, waiting_suggestion
+from tests.programme_support import matrix_cases
 from tests.curation_support import (
     accessibility_problems,
     add_entry,
@@ -191,6 +192,8 @@ CASES = [
          expected=(403, 302, 302)),
     Case("record a need's outcome", "POST", lambda app, ids: f"/admin/needs/{ids['need']}/outcome", waiting_need,
          data=lambda app, ids: {"awarded": "no"}, expected=(403, 302, 302)),
+    # The programme's follow-up (knowledgebase/admin/programme_views.py and the modules beside it).
+    *matrix_cases(Case, _numbers),
 ]
 
 
@@ -239,6 +242,11 @@ def test_matrix_covers_every_admin_route(matrix_app):
         "admin.upkeep_changes", "admin.upkeep_changes_apply", "admin.upkeep_changes_reject", "admin.upkeep_digest",
         "admin.need_queue", "admin.need_impact", "admin.need_review", "admin.need_reject", "admin.need_send",
         "admin.need_record_outcome",
+        "admin.programmes", "admin.programme_form", "admin.programme_activities", "admin.activity_new",
+        "admin.activity_detail", "admin.activity_edit", "admin.activity_attendance", "admin.activity_head_counts",
+        "admin.programme_networks", "admin.network_new", "admin.network_edit", "admin.programme_followup",
+        "admin.programme_export_csv", "admin.programme_export_xlsx", "admin.person", "admin.person_export",
+        "admin.person_erase",
     }
     routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")}
     assert routes == covered

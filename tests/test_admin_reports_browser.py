@@ -124,6 +124,9 @@ ADMIN_PAGES = [
     "/admin/entries/{entry}/delete", "/admin/suggestions/", "/admin/suggestions/{suggestion}",
     "/admin/suggestions/{report}", "/admin/users/", "/admin/audit/", "/admin/import", "/auth/password", "/sv/suggest", "/en/suggest?type=example&slug={slug}",
     "/sv/statistics",
+    # The programme's follow-up (the seeded programme is in the taxonomy).
+    "/admin/programmes/", "/admin/programmes/new", "/admin/programmes/social-ekonomi-for-okad-valfard/activities/new",
+    "/admin/programmes/social-ekonomi-for-okad-valfard/followup", "/admin/people",
 ] + [f"/admin/entries/new/{ct.key}" for ct in CONTENT_TYPES]
 
 

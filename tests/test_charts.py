@@ -135,3 +135,12 @@ def test_unstacked_series_draw_one_bar_and_write_only_the_parts_there_are(app):
     assert chart.table()[0][1:9] == [f"Typ {n}" for n in range(8)]
     html = _render(app, "bar_chart_svg", chart)
     assert html.count('class="bar"') == 1 and "Typ 0 2 · Typ 5 1" in html
+
+
+def test_a_bar_with_parts_may_give_its_total_when_some_parts_are_not_shown():
+    series = [Series("w", "Kvinnor"), Series("m", "Män")]
+    chart = bar_chart("c", "Fiktiva deltagare", [Row("Hittills", parts={"w": 9, "m": 0}, total=17, target=20)],
+                      series=series)
+    [bar] = chart.bars
+    assert bar.value == 17 and bar.value_text == "17"
+    assert chart.table()[1] == [["Hittills", "9", "0", "17", "20"]]

@@ -40,3 +40,12 @@ from knowledgebase.models.upkeep import (  # noqa: F401
 )
 from knowledgebase.models.needs import Need, NeedAnswer, NeedRecipient  # noqa: F401
 from knowledgebase.models.content_version import ContentVersion  # noqa: F401
+from knowledgebase.models.programmes import (  # noqa: F401
+    Activity,
+    HeadCount,
+    NetworkMember,
+    Programme,
+    ProgrammeTarget,
+    Registration,
+    StartedNetwork,
+)

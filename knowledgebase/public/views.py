@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, timezone
 
 from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -20,6 +21,17 @@ from knowledgebase.services.content import entries as entry_service
 from knowledgebase.services.content import linked_data
 from knowledgebase.services.content import taxonomy
 from knowledgebase.services.content.csv_export import enterprise_rows, safe_csv_row
+from knowledgebase.services.programmes import activities
+from knowledgebase.services.programmes.labels import ARRANGEMENT_LABELS, KIND_LABELS
+
+# Upcoming activities shown on a theme's, package's or municipality's page.
+UPCOMING_ON_PAGES = 5
+
+
+def upcoming_activities(**filters) -> dict:
+    """The next few activities matching ``filters`` and the labels to show them (one query)."""
+    found = activities.upcoming(activities.CalendarFilters(**filters), datetime.now(timezone.utc), UPCOMING_ON_PAGES)
+    return {"upcoming": found, "kind_labels": KIND_LABELS, "arrangement_labels": ARRANGEMENT_LABELS}
 
 
 def root():
@@ -92,14 +104,16 @@ def theme_index():
 def theme(number: int):
     theme_row = db.session.get(m.Theme, number) or abort(404)
     grouped = entry_service.entries_by_type(entry_service.EntryFilters(themes=[number]))
-    return render_template("public/theme.html", theme=theme_row, grouped=grouped)
+    return render_template("public/theme.html", theme=theme_row, grouped=grouped,
+                           **upcoming_activities(theme=number))
 
 
 @bp.route("/themes/<int:number>/<int:package>")
 def package(number: int, package: int):
     row = db.session.get(m.CompetencePackage, f"{number}.{package}") or abort(404)
     grouped = entry_service.entries_by_type(entry_service.EntryFilters(packages=[row.code]))
-    return render_template("public/package.html", package=row, grouped=grouped)
+    return render_template("public/package.html", package=row, grouped=grouped,
+                           **upcoming_activities(package=row.code))
 
 
 @bp.route("/counties/")
@@ -113,14 +127,16 @@ def county(code: str):
     grouped = entry_service.entries_by_type(entry_service.EntryFilters(counties=[code]))
     # Only the region's counties have shapes on the map.
     shown = map_context(code) if code in taxonomy.REGION_COUNTIES else {}
-    return render_template("public/place.html", county=row, municipality=None, grouped=grouped, **shown)
+    return render_template("public/place.html", county=row, municipality=None, grouped=grouped, **shown,
+                           **upcoming_activities(county=code))
 
 
 @bp.route("/municipalities/<code>")
 def municipality(code: str):
     row = db.session.get(m.Municipality, code) or abort(404)
     grouped = taxonomy.entries_for_municipality(row)
-    return render_template("public/place.html", county=row.county, municipality=row, grouped=grouped)
+    return render_template("public/place.html", county=row.county, municipality=row, grouped=grouped,
+                           **upcoming_activities(municipality=row.code))
 
 
 @bp.route("/enterprises.csv")

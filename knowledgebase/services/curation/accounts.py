@@ -44,6 +44,8 @@ _CONTRIBUTOR = frozenset({"entry.create", "entry.edit_draft", "entry.submit", "e
 _ADVISER = _CONTRIBUTOR | {
     "entry.edit_any", "entry.publish", "entry.unpublish", "entry.archive", "entry.reopen",
     "entry.verify", "suggestion.moderate", "bulk.import", "bulk.export",
+    # The programme's follow-up: programmes, activities, participants' personal data, networks.
+    "programme.manage",
 }
 _ADMIN = _ADVISER | {"entry.delete", "user.manage", "audit.read"}
 PERMISSIONS: dict[str, frozenset[str]] = {

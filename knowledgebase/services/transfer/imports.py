@@ -22,6 +22,7 @@ from knowledgebase import search
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES, ContentType
 from knowledgebase.extensions import db
 from knowledgebase.services.procurement import route_guide
+from knowledgebase.services.programmes import catalogue
 from knowledgebase.services.transfer.seed_io import ImportFailed, ImportReport, read_yaml, seed_files
 from knowledgebase.services.transfer.taxonomy_import import import_named_list, import_places, import_synonyms, import_themes
 from knowledgebase.services.content.serialization import (
@@ -44,6 +45,8 @@ TAXONOMY_LISTS = {
 ENTRY_FILES = {ct.key: f"{ct.path}.yaml" for ct in CONTENT_TYPES}
 # Amounts that decide the procurement route (services.procurement.route_guide, docs/buyers.md).
 LIMITS_FILE = "procurement_limits.yaml"
+# Programmes and their targets (services.programmes.catalogue).
+PROGRAMMES_FILE = "programmes.yaml"
 # Entry files together this large are read by several processes (``_read_entry_files``).
 PARALLEL_READ_BYTES = 2_000_000
 
@@ -235,9 +238,15 @@ def _import_path(path: str | Path) -> ImportReport:
                     read_yaml(by_name[LIMITS_FILE]), LIMITS_FILE)
             except ValueError as exc:
                 raise ImportFailed([str(exc)]) from None
+        if PROGRAMMES_FILE in by_name:
+            try:
+                report.taxonomy["programmes"] += catalogue.import_programmes(
+                    read_yaml(by_name[PROGRAMMES_FILE]), PROGRAMMES_FILE)
+            except ValueError as exc:
+                raise ImportFailed([str(exc)]) from None
         db.session.flush()
         taxonomy_names = {"themes.yaml", "counties.csv", "municipalities.csv", "synonyms.yaml", LIMITS_FILE,
-                          *TAXONOMY_LISTS}
+                          PROGRAMMES_FILE, *TAXONOMY_LISTS}
         entry_paths = [file for file in files if file.name not in taxonomy_names]
         for file in entry_paths:
             if file.suffix == ".csv":
