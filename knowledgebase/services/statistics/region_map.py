@@ -24,6 +24,7 @@ from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
 from knowledgebase.extensions import db
 from knowledgebase.inputs import BadFilter
 from knowledgebase.models.entries import entry_municipality
+from knowledgebase.services.content import taxonomy
 from knowledgebase.services.content.taxonomy import REGION_COUNTIES
 from knowledgebase.services.procurement.buyers import reserved_clause
 
@@ -57,7 +58,7 @@ def parse_map_choice(raw: str | None) -> MapChoice:
         return MapChoice()
     if value.startswith(SERVICE_PREFIX):
         slug = value[len(SERVICE_PREFIX):]
-        if len(slug) <= 80 and db.session.get(m.ServiceCategory, slug) is not None:
+        if len(slug) <= 80 and any(category.slug == slug for category in taxonomy.service_categories()):
             return MapChoice("service", slug)
     elif value == "reserved" or value in BY_KEY:
         return MapChoice(value)
@@ -69,7 +70,7 @@ def choice_label(choice: MapChoice, locale: str) -> str:
     if choice.kind == "reserved":
         return _("Enterprises able to take reserved contracts")
     if choice.kind == "service":
-        category = db.session.get(m.ServiceCategory, choice.service)
+        category = next((c for c in taxonomy.service_categories() if c.slug == choice.service), None)
         return _("Enterprises offering %(service)s", service=category.name(locale) if category else choice.service)
     return str(BY_KEY[choice.kind].plural)
 
@@ -79,7 +80,7 @@ def choice_options(locale: str) -> list[tuple[str, str]]:
     reserved contracts, those offering each service category, then each other content type."""
     options = [("enterprise", str(BY_KEY["enterprise"].plural)),
                ("reserved", choice_label(MapChoice("reserved"), locale))]
-    for category in db.session.scalars(select(m.ServiceCategory).order_by(m.ServiceCategory.slug)):
+    for category in taxonomy.service_categories():  # kept in memory per content version
         options.append((SERVICE_PREFIX + category.slug, _("Enterprises offering %(service)s",
                                                           service=category.name(locale))))
     options += [(ct.key, str(ct.plural)) for ct in CONTENT_TYPES if ct.key != "enterprise"]
