@@ -5,9 +5,11 @@ the like by the slug of a published seeded entry of that type."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from knowledgebase import models as m
 from knowledgebase.content_types import CONTENT_TYPES
@@ -262,3 +264,20 @@ def prepare_programme(app) -> dict[str, int]:
 
 def expand_admin(pages: list[str], ids: dict[str, int]) -> list[str]:
     return [page.format(**ids) for page in pages]
+
+
+@contextlib.contextmanager
+def recorded_statements(app) -> Iterator[list[str]]:
+    """Every SQL statement ``app``'s engine runs inside the block (for query counts)."""
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", note)

@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from knowledgebase import content_version
 from knowledgebase import models as m
@@ -17,6 +17,7 @@ from knowledgebase.extensions import db
 from knowledgebase.page_cache import EXTENSION, OVERHEAD, FastPath, PageCache, Stored
 from tests.conftest import close_app, create_entry, make_app
 from tests.curation_support import PASSWORD, add_user
+from tests.pages import recorded_statements
 
 DETAIL = "/sv/enterprises/fiktiv-cachebagare"
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -32,18 +33,8 @@ def cache_app(tmp_path):
 
 
 def _queries(app, client, url: str, **kwargs):
-    statements: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with recorded_statements(app) as statements:
         response = client.get(url, **kwargs)
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     return response, statements
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from sqlalchemy import event
 
 from knowledgebase.extensions import db
 from knowledgebase.services.transfer.imports import import_path
 from tests.conftest import SEED_DIR, close_app, create_entry, make_app
+from tests.pages import recorded_statements
 
 # The most queries any public page or API answer may make (the enterprise page, with a
 # query per relation it shows, makes about 19).
@@ -71,25 +71,15 @@ def query_app(tmp_path_factory):
 
 
 def _counts(app) -> dict[str, int]:
-    statements: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        client = app.test_client()
-        counts = {}
+    client = app.test_client()
+    counts = {}
+    with recorded_statements(app) as statements:
         for url in URLS:
             statements.clear()
             response = client.get(url)
             assert response.status_code == 200, url
             counts[url] = len(statements)
-        return counts
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+    return counts
 
 
 def test_every_page_type_makes_a_fixed_number_of_queries(query_app):

@@ -168,19 +168,27 @@ def _type_series() -> list[tuple[str, str]]:
     return [(ct.key, str(ct.plural)) for ct in CONTENT_TYPES]
 
 
+def _types_per(key_column, entry_column) -> dict[object, dict[str, int]]:
+    """Published entries of each type per key of a link table (one grouped query)."""
+    counts: dict[object, dict[str, int]] = {}
+    for key, type_key, count in db.session.execute(
+            select(key_column, m.Entry.type, func.count(m.Entry.id)).join(m.Entry, m.Entry.id == entry_column)
+            .where(m.Entry.status == m.PUBLISHED).group_by(key_column, m.Entry.type)):
+        counts.setdefault(key, {})[type_key] = count
+    return counts
+
+
+def _split_row(key: str, label: str, counts: dict[str, int], ref: tuple[str, str]) -> FigureRow:
+    parts = {type_key: counts.get(type_key, 0) for type_key, _label in _type_series()}
+    return FigureRow(key, label, sum(parts.values()), parts, ref)
+
+
 def entries_per_theme(locale: str) -> Figure:
     """Published entries of each type per theme."""
-    counts: dict[int, dict[str, int]] = {}
-    for number, type_key, count in db.session.execute(
-            select(entry_theme.c.theme_key, m.Entry.type, func.count(m.Entry.id))
-            .join(m.Entry, m.Entry.id == entry_theme.c.entry_id)
-            .where(m.Entry.status == m.PUBLISHED).group_by(entry_theme.c.theme_key, m.Entry.type)):
-        counts.setdefault(number, {})[type_key] = count
-    rows = []
-    for theme in db.session.scalars(select(m.Theme).order_by(m.Theme.number)):
-        parts = {key: counts.get(theme.number, {}).get(key, 0) for key, _label in _type_series()}
-        rows.append(FigureRow(str(theme.number), _("Theme %(number)s", number=theme.number) + ": " + theme.name(locale),
-                              sum(parts.values()), parts, ("theme", str(theme.number))))
+    counts = _types_per(entry_theme.c.theme_key, entry_theme.c.entry_id)
+    rows = [_split_row(str(theme.number), _("Theme %(number)s", number=theme.number) + ": " + theme.name(locale),
+                       counts.get(theme.number, {}), ("theme", str(theme.number)))
+            for theme in db.session.scalars(select(m.Theme).order_by(m.Theme.number))]
     return Figure("entries-per-theme", _("Entries per theme"),
                   _("Published entries of each type tagged with the theme; an entry can carry several themes."),
                   _("Theme"), _("Entries"), rows, series=_type_series())
@@ -188,18 +196,11 @@ def entries_per_theme(locale: str) -> Figure:
 
 def entries_per_package(locale: str) -> Figure:
     """Published entries of each type per competence package."""
-    counts: dict[str, dict[str, int]] = {}
-    for code, type_key, count in db.session.execute(
-            select(entry_package.c.competence_package_key, m.Entry.type, func.count(m.Entry.id))
-            .join(m.Entry, m.Entry.id == entry_package.c.entry_id)
-            .where(m.Entry.status == m.PUBLISHED).group_by(entry_package.c.competence_package_key, m.Entry.type)):
-        counts.setdefault(code, {})[type_key] = count
-    rows = []
-    for package in db.session.scalars(select(m.CompetencePackage).order_by(
-            m.CompetencePackage.theme_number, m.CompetencePackage.number)):
-        parts = {key: counts.get(package.code, {}).get(key, 0) for key, _label in _type_series()}
-        rows.append(FigureRow(package.code, f"{package.code} {package.name(locale)}", sum(parts.values()), parts,
-                              ("package", package.code)))
+    counts = _types_per(entry_package.c.competence_package_key, entry_package.c.entry_id)
+    rows = [_split_row(package.code, f"{package.code} {package.name(locale)}", counts.get(package.code, {}),
+                       ("package", package.code))
+            for package in db.session.scalars(select(m.CompetencePackage).order_by(
+                m.CompetencePackage.theme_number, m.CompetencePackage.number))]
     return Figure("entries-per-package", _("Entries per competence package"),
                   _("Published entries of each type tagged with the competence package."),
                   _("Competence package"), _("Entries"), rows, series=_type_series())
