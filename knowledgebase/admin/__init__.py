@@ -6,6 +6,7 @@ from knowledgebase.admin import bulk_views  # noqa: F401  (registers its routes 
 from knowledgebase.admin import buyer_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import entry_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import job_views  # noqa: F401  (registers its routes on bp)
+from knowledgebase.admin import sheet_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import need_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import suggestion_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import upkeep_views  # noqa: F401  (registers its routes on bp)
