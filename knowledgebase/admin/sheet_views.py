@@ -108,7 +108,8 @@ def _mapping_page(sheet: sheets.Sheet, mapping: list[str], source: sheets.FileSo
                            row_count=len(sheet.rows))
 
 
-@bp.route("/export/enterprises.<any(csv, xlsx):fmt>")
+@bp.route("/export/enterprises.csv", defaults={"fmt": "csv"})
+@bp.route("/export/enterprises.xlsx", defaults={"fmt": "xlsx"})
 @requires("bulk.export")
 def export_sheet(fmt: str):
     """Every enterprise in the columns the spreadsheet import reads."""
