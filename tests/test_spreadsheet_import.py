@@ -120,18 +120,19 @@ def test_a_csv_is_checked_then_imported_all_or_nothing_with_the_file_source(capp
 
 def test_a_bad_row_is_refused_naming_its_row_and_column_and_nothing_is_saved(capp):
     client = logged_in_client(capp, "adviser")
-    rows = [*ROWS, ["Fiktiv Tvätteriet Molnet", "Påhittat tvätteri.", "Atlantis", "556016-0681", "", "inte-en-adress",
+    rows = [*ROWS, [""] * len(HEADER), ["Fiktiv Tvätteriet Molnet", "Påhittat tvätteri.", "Atlantis", "556016-0681", "", "inte-en-adress",
                     "", "Tvätteri"]]
     form = _mapping_form(client.get(_upload(client, _csv(rows), "lista.csv").location).get_data(as_text=True))
     response = client.post("/admin/import/sheet/mapping", data={**form, **FILE_SOURCE, "action": "check"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Avvisad: inget sparades" in page
-    # The header row is row 1, so the third enterprise is on row 4.
-    assert "Rad 4, kolumn Kommun: känns inte igen: Atlantis" in page
+    # The header is row 1 and row 4 is empty, so the third enterprise is on row 5 (as the
+    # spreadsheet program numbers it).
+    assert "Rad 5, kolumn Kommun: känns inte igen: Atlantis" in page
     # With the municipality left out, the importer's own check names the next bad cell.
     retry = client.post("/admin/import/sheet/mapping", data={**form, **FILE_SOURCE, "column-2": "", "action": "check"})
-    assert retry.status_code == 422 and "Rad 4, kolumn Org.nr:" in retry.get_data(as_text=True)
+    assert retry.status_code == 422 and "Rad 5, kolumn Org.nr:" in retry.get_data(as_text=True)
     assert _enterprises(capp) == {}
     with capp.app_context():
         assert not db.session.scalars(select(m.Job)).all(), "a refused file queued a job"
@@ -229,3 +230,11 @@ def test_too_many_rows_are_refused(tmp_path: Path):
         assert "5000" in str(exc)
     else:
         raise AssertionError("a file with too many rows was read")
+
+
+def test_the_importers_own_refusals_name_the_row(capp):
+    with capp.test_request_context("/", headers={"Accept-Language": "en"}):
+        named = sheets.with_rows(["enterprises.yaml: entry fiktiv-molnet, field email: not an e-mail address",
+                                  "The database refused the import: IntegrityError"], {"fiktiv-molnet": 7})
+    assert named[0].startswith("Row 7: enterprises.yaml: entry fiktiv-molnet") or named[0].startswith("Rad 7: ")
+    assert named[1] == "The database refused the import: IntegrityError"

@@ -97,6 +97,8 @@ class Sheet:
 
     header: list[str]
     rows: list[list[str]]
+    # Each row's number in the file (the header's row counts).
+    numbers: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -136,9 +138,12 @@ def read_sheet(path: Path) -> Sheet:
         table = _read_xlsx(path)
     else:
         raise SheetError(_("Choose a .csv or .xlsx file."))
-    table = [row for row in table if any(cell for cell in row)]
-    if not table:
+    # Row numbers as the spreadsheet shows them (empty rows are skipped but still counted).
+    numbered = [(number, row) for number, row in enumerate(table, start=1) if any(cell for cell in row)]
+    if not numbered:
         raise SheetError(_("The file holds no rows."))
+    numbers = [number for number, _row in numbered[1:]]
+    table = [row for _number, row in numbered]
     header = [cell.strip() for cell in table[0]]
     width = max(len(row) for row in table)
     if width > MAX_COLUMNS:
@@ -152,7 +157,7 @@ def read_sheet(path: Path) -> Sheet:
     header += [""] * (width - len(header))
     header = [name or _("Column %(number)d", number=i + 1) for i, name in enumerate(header)]
     rows = [row + [""] * (width - len(row)) for row in table[1:]]
-    return Sheet(header, rows)
+    return Sheet(header, rows, numbers)
 
 
 def _read_csv(path: Path) -> list[list[str]]:
@@ -376,7 +381,8 @@ def convert(sheet: Sheet, mapping: list[str], source: FileSource) -> Conversion:
     column_of = {target: sheet.header[i] for i, target in enumerate(mapping) if target}
     result = Conversion()
     existing = _existing(sheet, mapping)
-    for number, row in enumerate(sheet.rows, start=2):
+    numbers = sheet.numbers or list(range(2, len(sheet.rows) + 2))
+    for number, row in zip(numbers, sheet.rows):
         values: dict[str, Any] = {}
         problems = []
         for value, target in zip(row, mapping):
