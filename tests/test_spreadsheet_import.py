@@ -238,3 +238,16 @@ def test_the_importers_own_refusals_name_the_row(capp):
                                   "The database refused the import: IntegrityError"], {"fiktiv-molnet": 7})
     assert named[0].startswith("Row 7: enterprises.yaml: entry fiktiv-molnet") or named[0].startswith("Rad 7: ")
     assert named[1] == "The database refused the import: IntegrityError"
+
+
+def test_a_200_row_spreadsheet_is_imported_in_one_go(capp):
+    client = logged_in_client(capp, "adviser")
+    places = ["Växjö", "Kalmar", "Jönköping", "Gotland"]
+    rows = [[f"Fiktiv Förening nummer {n}", f"Påhittad förening {n}.", places[n % 4], "", "", "", "",
+             "Städ och lokalvård, Tvätteri"] for n in range(200)]
+    form = _mapping_form(client.get(_upload(client, _xlsx(HEADER, rows), "stor.xlsx").location).get_data(as_text=True))
+    report = _check(capp, client, {**form, **FILE_SOURCE}).get_data(as_text=True)
+    assert "Skapad (200)" in report
+    assert "Klart. Importen är sparad" in _apply(capp, client, report).get_data(as_text=True)
+    found = _enterprises(capp)
+    assert len(found) == 200 and found["fiktiv-forening-nummer-199"].service_slugs == ["cleaning", "laundry"]
