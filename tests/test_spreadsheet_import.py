@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -43,6 +44,17 @@ def _xlsx(header: list[str], rows: list[list]) -> bytes:
         sheet.append(row)
     out = io.BytesIO()
     workbook.save(out)
+    return out.getvalue()
+
+
+def _damaged_xlsx() -> bytes:
+    """A real workbook whose sheet's XML is broken (the zip itself is sound)."""
+    source = zipfile.ZipFile(io.BytesIO(_xlsx(["Namn"], [["Fiktiv"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for info in source.infolist():
+            broken = info.filename == "xl/worksheets/sheet1.xml"
+            archive.writestr(info.filename, b"<worksheet><sheetData><row>" if broken else source.read(info))
     return out.getvalue()
 
 
@@ -213,6 +225,7 @@ def test_files_that_cannot_be_used_get_a_clear_message(capp):
     cases = [(b"Namn;Kommun\n", "tom.csv", "har rubriker men inga rader"),
              ("Namn\nFiktiv Å".encode("latin-1"), "latin.csv", "UTF-8"),
              (b"not a zip", "trasig.xlsx", "skadad"),
+             (_damaged_xlsx(), "trasig-xml.xlsx", "skadad"),
              (b"Namn\nFiktiv", "lista.txt", ".csv eller .xlsx"),
              (_csv([["x"] * 61], header=[f"K{n}" for n in range(61)]), "bred.csv", "högst 60")]
     for content, name, message in cases:

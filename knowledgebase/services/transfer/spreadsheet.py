@@ -30,6 +30,7 @@ from knowledgebase.services.curation.suggestions import slugify
 MAX_ROWS = 5000
 MAX_COLUMNS = 60
 MAX_CELL = 5000
+MAX_UNPACKED = 100 * 1024 * 1024
 PREVIEW_ROWS = 5
 SUFFIXES = (".csv", ".xlsx")
 # Cells that a spreadsheet program would run as a formula are written with a leading
@@ -185,25 +186,38 @@ def _read_csv(path: Path) -> list[list[str]]:
 def _read_xlsx(path: Path) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, IndexError):
+    except Exception:  # noqa: BLE001 - a damaged file raises zip, XML and openpyxl errors of many kinds
         raise SheetError(_("The XLSX file is damaged and cannot be read.")) from None
     try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
+        if not workbook.worksheets:
             raise SheetError(_("The file holds no rows."))
         rows = []
-        for row in sheet.iter_rows(values_only=True):
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
             rows.append([_cell(value) for value in row[:MAX_COLUMNS + 1]])
             if len(rows) > MAX_ROWS + 1:
                 raise SheetError(_("The file has more than %(limit)d rows; at most %(limit)d can be imported at once.",
                                    limit=MAX_ROWS))
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError):
+    except SheetError:
+        raise
+    except Exception:  # noqa: BLE001 - as above, while the sheet is read
         raise SheetError(_("The XLSX file is damaged and cannot be read.")) from None
     finally:
         workbook.close()
     return rows
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse an .xlsx whose parts unpack to more than ``MAX_UNPACKED`` (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SheetError(_("The XLSX file is damaged and cannot be read.")) from None
+    if size > MAX_UNPACKED:
+        raise SheetError(_("The XLSX file is too large."))
 
 
 def _cell(value: Any) -> str:
