@@ -19,7 +19,8 @@ from knowledgebase import models as m
 from knowledgebase.admin import uploads
 from knowledgebase.extensions import db
 from knowledgebase.services.transfer import spreadsheet as sheets
-from tests.curation_support import add_entry, logged_in_client, run_queued_job
+from tests.curation_support import (accessibility_problems, add_entry, inert_problems, logged_in_client,
+                                    run_queued_job)
 
 HEADER = ["Namn", "Beskrivning", "Kommun", "Org.nr", "Webbplats", "E-post", "Telefon", "Tjänster"]
 ROWS = [
@@ -105,6 +106,9 @@ def test_the_mapping_is_guessed_and_the_preview_shows_what_each_cell_becomes(cap
     assert "Växjö<br>→ Växjö (0780)" in page and "0780<br>→ Växjö (0780)" in page
     assert "Städ och lokalvård<br>→ Städ och lokalvård (cleaning)" in page
     assert 'class="table-scroll"' in page and '<label for="column-0"' in page
+    assert not inert_problems(page) and not accessibility_problems(page)
+    upload_page = client.get("/admin/import/sheet").get_data(as_text=True)
+    assert not inert_problems(upload_page) and not accessibility_problems(upload_page)
     # Choosing another mapping and asking for the preview again shows it converted anew.
     again = client.post("/admin/import/sheet/mapping", data={**_mapping_form(page), "column-2": "",
                                                              "action": "preview"}).get_data(as_text=True)
@@ -257,10 +261,11 @@ def test_a_200_row_spreadsheet_is_imported_in_one_go(capp):
     client = logged_in_client(capp, "adviser")
     places = ["Växjö", "Kalmar", "Jönköping", "Gotland"]
     rows = [[f"Fiktiv Förening nummer {n}", f"Påhittad förening {n}.", places[n % 4], "", "", "", "",
-             "Städ och lokalvård, Tvätteri"] for n in range(200)]
+             "Städ och lokalvård, Catering, café och restaurang; Tvätteri"] for n in range(200)]
     form = _mapping_form(client.get(_upload(client, _xlsx(HEADER, rows), "stor.xlsx").location).get_data(as_text=True))
     report = _check(capp, client, {**form, **FILE_SOURCE}).get_data(as_text=True)
     assert "Skapad (200)" in report
     assert "Klart. Importen är sparad" in _apply(capp, client, report).get_data(as_text=True)
     found = _enterprises(capp)
-    assert len(found) == 200 and found["fiktiv-forening-nummer-199"].service_slugs == ["cleaning", "laundry"]
+    assert len(found) == 200 and found["fiktiv-forening-nummer-199"].service_slugs == [
+        "catering-cafe", "cleaning", "laundry"], "a service whose name holds a comma is one service"

@@ -36,7 +36,6 @@ SUFFIXES = (".csv", ".xlsx")
 # Cells that a spreadsheet program would run as a formula are written with a leading
 # apostrophe, which the import takes off again.
 FORMULA_START = ("=", "+", "-", "@")
-LIST_SPLIT = re.compile(r"\s*[;,\n]\s*")
 
 # The fields a column can become, in the order of the export; "" leaves a column out.
 TARGETS: dict[str, Any] = {
@@ -326,7 +325,7 @@ def convert_cell(target: str, value: str, lookup: Lookup) -> tuple[Any, str | No
     value = value.strip()
     if target in LIST_TARGETS:
         codes, unknown = [], []
-        for part in [p for p in LIST_SPLIT.split(value) if p]:
+        for part in _list_parts(target, value, lookup):
             code = lookup.code(target, part)
             (codes.append(code) if code else unknown.append(part))
         if unknown:
@@ -340,6 +339,21 @@ def convert_cell(target: str, value: str, lookup: Lookup) -> tuple[Any, str | No
     if target == "sources":
         return _sources(value), None
     return value, None
+
+
+def _list_parts(target: str, value: str, lookup: Lookup) -> list[str]:
+    """A cell's values: split at ; and new lines, then at commas, except where pieces joined
+    again make a known name ("Catering, café och restaurang" is one service)."""
+    parts = []
+    for chunk in [c.strip() for c in re.split(r"[;\n]", value) if c.strip()]:
+        pieces = [piece.strip() for piece in chunk.split(",") if piece.strip()]
+        start = 0
+        while start < len(pieces):
+            end = next((end for end in range(len(pieces), start, -1)
+                        if lookup.code(target, ", ".join(pieces[start:end]))), start + 1)
+            parts.append(", ".join(pieces[start:end]))
+            start = end
+    return parts
 
 
 def _sources(value: str) -> list[dict[str, str]]:
