@@ -189,6 +189,8 @@ STATE_CHANGING = {
     "admin.suggestion_handled": "/admin/suggestions/{report}/handled",
     "admin.import_upload": "/admin/import",
     "admin.import_apply": "/admin/import/apply",
+    "admin.sheet_upload": "/admin/import/sheet",
+    "admin.sheet_mapping": "/admin/import/sheet/mapping",
     "admin.job_retry": "/admin/jobs/1/retry",
     "admin.job_reindex": "/admin/jobs/reindex",
     "admin.users": "/admin/users/",

@@ -147,6 +147,7 @@ ADMIN_PAGES: list[str] = [
     "/admin/suggestions/",
     "/admin/suggestions/{suggestion}",
     "/admin/import",
+    "/admin/import/sheet",
     "/admin/jobs/",
     "/admin/jobs/{job_done}",
     "/admin/jobs/{job_failed}",

@@ -83,6 +83,10 @@ def _upload(app, ids) -> dict:
     return {"file": (io.BytesIO(text.encode()), "glossary.yaml")}
 
 
+def _sheet_upload(app, ids) -> dict:
+    return {"file": (io.BytesIO("Namn;Kommun\nFiktiv matrisfirma;Växjö\n".encode()), "lista.csv")}
+
+
 _numbers = itertools.count(1)
 NEW_ENTRY = {"title_sv": "Fiktivt företag", "slug": "fiktivt-foretag-matris", "summary_sv": "Påhittat."}
 CASES = [
@@ -150,6 +154,18 @@ CASES = [
     Case("import apply", "POST", lambda app, ids: "/admin/import/apply", data=lambda app, ids: {"token": "0" * 32},
          expected=(403, 302, 302)),
     Case("export", "GET", lambda app, ids: "/admin/export.zip", expected=(403, 200, 200)),
+    Case("spreadsheet import page", "GET", lambda app, ids: "/admin/import/sheet", expected=(403, 200, 200)),
+    Case("spreadsheet mapping without an upload", "GET", lambda app, ids: "/admin/import/sheet/mapping",
+         expected=(403, 302, 302)),
+    Case("spreadsheet mapping posted without an upload", "POST", lambda app, ids: "/admin/import/sheet/mapping",
+         data=lambda app, ids: {"column-0": "title_sv", "action": "check"}, expected=(403, 302, 302)),
+    # After the cases above: they find no upload in the session that this one starts.
+    Case("spreadsheet upload", "POST", lambda app, ids: "/admin/import/sheet", data=_sheet_upload,
+         expected=(403, 303, 303)),
+    Case("export enterprises as CSV", "GET", lambda app, ids: "/admin/export/enterprises.csv",
+         expected=(403, 200, 200)),
+    Case("export enterprises as XLSX", "GET", lambda app, ids: "/admin/export/enterprises.xlsx",
+         expected=(403, 200, 200)),
     Case("accounts", "GET", lambda app, ids: "/admin/users/", expected=(403, 403, 200)),
     Case("create account", "POST", lambda app, ids: "/admin/users/",
          data=lambda app, ids: {"email": f"ny{next(_numbers)}@exempel.se", "role": "contributor",
@@ -236,7 +252,7 @@ def test_matrix_covers_every_admin_route(matrix_app):
         "admin.entry_history", "admin.entry_compare", "admin.revision_restore", "admin.suggestion_list",
         "admin.suggestion_detail", "admin.suggestion_reject", "admin.suggestion_handled", "admin.import_upload", "admin.import_apply",
         "admin.job_list", "admin.job_page", "admin.job_retry", "admin.job_reindex",
-        "admin.export_zip", "admin.users", "admin.user_role", "admin.user_disable", "admin.user_enable",
+        "admin.export_zip", "admin.sheet_upload", "admin.sheet_mapping", "admin.export_sheet", "admin.users", "admin.user_role", "admin.user_disable", "admin.user_enable",
         "admin.audit_log", "admin.completeness",
         "admin.upkeep", "admin.upkeep_entry", "admin.upkeep_request_entry", "admin.upkeep_request_county",
         "admin.upkeep_changes", "admin.upkeep_changes_apply", "admin.upkeep_changes_reject", "admin.upkeep_digest",

@@ -7,6 +7,7 @@ from knowledgebase.admin import bulk_views  # noqa: F401  (registers its routes 
 from knowledgebase.admin import buyer_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import entry_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import job_views  # noqa: F401  (registers its routes on bp)
+from knowledgebase.admin import sheet_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import need_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import network_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import people_views  # noqa: F401  (registers its routes on bp)

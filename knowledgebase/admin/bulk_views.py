@@ -17,6 +17,7 @@ from knowledgebase.admin.blueprint import acting_user, bp, requires
 from knowledgebase.admin import uploads
 from knowledgebase.admin.forms import ImportForm
 from knowledgebase.extensions import db
+from knowledgebase.models import Job
 from knowledgebase.services import jobs
 from knowledgebase.services.curation import audit
 from knowledgebase.services.transfer.exports import export_to
@@ -56,7 +57,12 @@ def import_apply():
         flash(_("The checked file is no longer available: upload it again."), "error")
         return redirect(url_for("admin.import_upload"))
     session.pop("import_token", None)
-    job = jobs.enqueue(jobs.IMPORT, {"path": str(folder), "name": session.pop("import_name", "")}, acting_user())
+    params = {"path": str(folder), "name": session.pop("import_name", "")}
+    # A converted spreadsheet: its check job knows the row each entry came from.
+    check = db.session.get(Job, session.pop("import_check_job", 0) or 0)
+    if check is not None and check.params.get("token") == token and check.params.get("rows"):
+        params["rows"] = check.params["rows"]
+    job = jobs.enqueue(jobs.IMPORT, params, acting_user())
     db.session.commit()
     return redirect(url_for("admin.job_page", job_id=job.id), 303)
 

@@ -65,6 +65,39 @@ def store(file: FileStorage, data_dir: str) -> str:
     return token
 
 
+def store_sheet(file: FileStorage, data_dir: str) -> tuple[str, Path]:
+    """Keep an uploaded spreadsheet (.csv or .xlsx) in a folder of its own; returns its token
+    and the file's path. The folder holds only the spreadsheet, never what is imported."""
+    suffix = Path(secure_filename(file.filename or "")).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise UploadError(_("Choose a .csv or .xlsx file."))
+    token, folder = new_folder(data_dir)
+    try:
+        file.save(folder / f"sheet{suffix}")
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise UploadError(_("The file could not be stored; try again.")) from None
+    return token, folder / f"sheet{suffix}"
+
+
+def new_folder(data_dir: str) -> tuple[str, Path]:
+    """An empty upload folder and its token (for files made here, such as a converted sheet)."""
+    root = upload_root(data_dir)
+    _remove_stale(root)
+    token = secrets.token_hex(16)
+    folder = root / token
+    folder.mkdir(parents=True)
+    return token, folder
+
+
+def sheet_in(token: str, data_dir: str) -> Path | None:
+    """The spreadsheet kept under ``token``, or None."""
+    folder = path_for(token, data_dir)
+    if folder is None:
+        return None
+    return next((path for path in sorted(folder.iterdir()) if path.name in ("sheet.csv", "sheet.xlsx")), None)
+
+
 def _unpack(file: FileStorage, folder: Path) -> None:
     try:
         archive = zipfile.ZipFile(file.stream)

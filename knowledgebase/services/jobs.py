@@ -230,7 +230,7 @@ def _import_check(params: dict[str, Any], _user: User | None, progress: Progress
         report = import_path(params["path"])
         result = _import_result(report, import_duplicate_warnings(report.entries))
     except ImportFailed as exc:
-        result = {"errors": _without(exc.errors, params["path"])}
+        result = {"errors": _without(exc.errors, params["path"], params.get("rows"))}
     finally:
         db.session.rollback()
     if result["errors"]:
@@ -262,7 +262,7 @@ def _import(params: dict[str, Any], user: User | None, progress: Progress) -> di
         db.session.commit()
     except ImportFailed as exc:
         db.session.rollback()
-        raise JobFailed(_("Refused: nothing was saved"), {"errors": _without(exc.errors, path)}) from None
+        raise JobFailed(_("Refused: nothing was saved"), {"errors": _without(exc.errors, path, params.get("rows"))}) from None
     finally:
         shutil.rmtree(path, ignore_errors=True)
     result = _import_result(report, import_duplicate_warnings(report.entries))
@@ -270,9 +270,15 @@ def _import(params: dict[str, Any], user: User | None, progress: Progress) -> di
     return result
 
 
-def _without(errors: list[str], path: str) -> list[str]:
-    """Messages without the server's upload folder in them."""
-    return [message.replace(str(path).rstrip("/") + "/", "").replace(str(path), "") for message in errors]
+def _without(errors: list[str], path: str, rows: dict[str, int] | None = None) -> list[str]:
+    """Messages without the server's upload folder in them; for a converted spreadsheet
+    (``rows``: its row number by slug), each with the row it came from."""
+    messages = [message.replace(str(path).rstrip("/") + "/", "").replace(str(path), "") for message in errors]
+    if rows:
+        from knowledgebase.services.transfer.spreadsheet import with_rows
+
+        messages = with_rows(messages, rows)
+    return messages
 
 
 def _reindex(_params: dict[str, Any], _user: User | None, progress: Progress) -> dict[str, Any]:
