@@ -116,13 +116,14 @@ def _database(pg_url: str | None) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
-def _count(node: Node, like: str) -> int:
+def _count(node: Node, like: str, published: bool = False) -> int:
     from sqlalchemy import create_engine, text
 
     url = node.database_url or f"sqlite:///{node.data_dir / 'knowledgebase.sqlite'}"
     engine = create_engine(url)
+    only = " AND status = 'published'" if published else ""
     with engine.connect() as conn:
-        count = conn.scalar(text("SELECT count(*) FROM entry WHERE slug LIKE :like"), {"like": like})
+        count = conn.scalar(text("SELECT count(*) FROM entry WHERE slug LIKE :like" + only), {"like": like})
     engine.dispose()
     return count
 
@@ -224,6 +225,47 @@ def fault_kill_import(work: Path, url: str, database: str, size: int = 10000) ->
         node.stop()
 
 
+def fault_disk_full(work: Path) -> dict:
+    """The index's disk full (a small tmpfs filled up) while 1 000 entries are imported: the
+    import stands, search lags and says so, and once space is freed the index catches up."""
+    from bench.corpus import Taxonomy, write_batches
+
+    mount = work / "index-disk"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)]).returncode != 0:
+        return {"run": "index disk full", "skipped": "mounting a tmpfs needs root"}
+    try:
+        node = Node(work / "disk-full", "", 2)
+        node.data_dir.mkdir(parents=True)
+        env = {**node.env(), "KB_SEARCH_INDEX_DIR": str(mount / "search-index")}
+        node.env = lambda: env  # type: ignore[method-assign]
+        node.start()
+        try:
+            filler = mount / "filler"
+            subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=64k"], capture_output=True)  # until full
+            [folder] = write_batches(work / "corpus-disk", 1000, Taxonomy(ROOT / "seed_data"))
+            found_before = node.search_total("")
+            imported = node.flask("import", str(folder))
+            check_full = node.flask("search", "check")
+            found_full = node.search_total("")
+            ready_full = httpx.get(node.url + "/readyz").json()["checks"]["search"]
+            filler.unlink()
+            freed = time.monotonic()
+            published = _count(node, "%", published=True)
+            while (found_after := node.search_total("")) < published and time.monotonic() - freed < 60:
+                time.sleep(0.1)  # the watcher threads catch up
+            caught_up_s = round(time.monotonic() - freed, 1)
+            return {"run": "index disk full during an import of 1 000 entries", "import_exit": imported.returncode,
+                    "search_check_while_full": "clean" if check_full.returncode == 0 else "drift",
+                    "found_before": found_before, "found_while_full": found_full, "readyz_search_while_full": ready_full,
+                    "published_in_database": published, "found_after_freeing": found_after,
+                    "seconds_to_catch_up": caught_up_s, "search_check_after": _check(node)}
+        finally:
+            node.stop()
+    finally:
+        subprocess.run(["umount", str(mount)])
+
+
 def fault_pg_restart(work: Path, url: str, seconds: float) -> dict:
     """PostgreSQL restarted 5 s into a load run."""
     cluster = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True).stdout.split()[:2]
@@ -289,6 +331,8 @@ def main() -> None:
                 results.append(fault_kill_import(work, _database(args.pg_url if database == "postgresql" else None),
                                                  database))
                 print(json.dumps(results[-1])[:400], flush=True)
+            results.append(fault_disk_full(work))
+            print(json.dumps(results[-1])[:400], flush=True)
             if args.pg_url:
                 results.append(fault_pg_restart(work, _database(args.pg_url), seconds))
                 print(json.dumps(results[-1])[:400], flush=True)
