@@ -36,7 +36,7 @@ def _forms(need: m.Need, edit: NeedForm | None = None, reject: RejectForm | None
            outcome: OutcomeForm | None = None) -> dict:
     if edit is None:
         edit = NeedForm(formdata=None, data=NeedForm.data_of(needs.NeedValues.of(need)))
-    edit.load_choices(list(db.session.scalars(db.select(m.ServiceCategory).order_by(m.ServiceCategory.name_sv))),
+    edit.load_choices(taxonomy.service_categories_by_name(),
                       taxonomy.region_counties(), g.lang)
     edit.submit.label.text = _("Save the changes")
     if outcome is None:
@@ -69,7 +69,7 @@ def need_review(need_id: int):
     if request.method == "GET":
         return _detail(need)
     form = NeedForm()
-    form.load_choices(list(db.session.scalars(db.select(m.ServiceCategory))), taxonomy.region_counties(), g.lang)
+    form.load_choices(taxonomy.service_categories_by_name(), taxonomy.region_counties(), g.lang)
     if not form.validate():
         return _detail(need, 422, edit=form)
     try:

@@ -7,7 +7,6 @@ from datetime import date
 
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from knowledgebase import inputs
 from knowledgebase import models as m
@@ -23,17 +22,13 @@ from knowledgebase.services.upkeep import outbox
 from knowledgebase.urls import external_url
 
 
-def service_categories() -> list[m.ServiceCategory]:
-    return list(db.session.scalars(select(m.ServiceCategory).order_by(m.ServiceCategory.name_sv)))
-
-
 def municipality_groups(counties: list[m.County]) -> list[tuple[str, list[tuple[str, str]]]]:
     return [(c.name, [(mu.code, mu.name) for mu in c.municipalities]) for c in counties]
 
 
 def need_form(form: NeedForm | None = None) -> NeedForm:
     form = form or NeedForm()
-    form.load_choices(service_categories(), taxonomy.region_counties(), g.lang)
+    form.load_choices(taxonomy.service_categories_by_name(), taxonomy.region_counties(), g.lang)
     return form
 
 
@@ -104,7 +99,7 @@ def need_list():
     filters = _filters()
     page = need_listing.open_needs(filters, date.today(), page_arg(), current_app.config["PER_PAGE"])
     return render_template("public/need_list.html", page=page, filters=filters, args=filters.as_args(),
-                           categories=service_categories(), counties=taxonomy.region_counties(),
+                           categories=taxonomy.service_categories_by_name(), counties=taxonomy.region_counties(),
                            today=date.today())
 
 

@@ -51,7 +51,7 @@ def _confirm_form(entry: m.Entry) -> ConfirmForm:
         data = ConfirmForm.values_from(current_data(entry))
         form = ConfirmForm(data={**data, "contact_lang": confirmations.upkeep_for(entry).lang})
     form.load_choices(list(db.session.scalars(select(m.LegalForm).order_by(m.LegalForm.name_sv))),
-                      list(db.session.scalars(select(m.ServiceCategory).order_by(m.ServiceCategory.name_sv))),
+                      taxonomy.service_categories_by_name(),
                       _counties(entry), g.lang)
     return form
 
@@ -141,7 +141,7 @@ def _alert_form() -> AlertForm:
         (str(t.number), _("Theme %(number)s: %(name)s", number=t.number, name=t.name(g.lang)))
         for t in taxonomy.themes()])
     form.service.choices = options([("", _("– None –"))] + [
-        (c.slug, c.name(g.lang)) for c in db.session.scalars(select(m.ServiceCategory).order_by(m.ServiceCategory.slug))])
+        (c.slug, c.name(g.lang)) for c in taxonomy.service_categories()])
     if request.method == "GET":
         form.municipality.data = inputs.arg_text("municipality", 10)
         form.theme.data = inputs.arg_text("theme", 10)

@@ -119,6 +119,11 @@ def service_categories() -> list[m.ServiceCategory]:
     return _vocabulary(m.ServiceCategory, "services")
 
 
+def service_categories_by_name() -> list[m.ServiceCategory]:
+    """The service categories in the order of their Swedish names (as forms list them)."""
+    return sorted(service_categories(), key=lambda category: category.name_sv)
+
+
 def target_groups() -> list[m.TargetGroup]:
     """The target groups, by slug."""
     return _vocabulary(m.TargetGroup, "target_groups")
