@@ -18,6 +18,7 @@ from sqlalchemy import select
 from knowledgebase import models as m
 from knowledgebase.admin import uploads
 from knowledgebase.extensions import db
+from knowledgebase.services.transfer import sheet_columns, sheet_files
 from knowledgebase.services.transfer import spreadsheet as sheets
 from tests.curation_support import (accessibility_problems, add_entry, inert_problems, logged_in_client,
                                     run_queued_job)
@@ -206,11 +207,11 @@ def test_the_export_imports_again_unchanged(capp):
     exported = client.get("/admin/export/enterprises.csv")
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
     text = exported.get_data().decode("utf-8-sig")
-    assert text.splitlines()[0] == ";".join(sheets.EXPORT_HEADERS.values())
+    assert text.splitlines()[0] == ";".join(sheet_columns.EXPORT_HEADERS.values())
     assert "'+46 470 12 34 56" in text, "a cell a spreadsheet would run as a formula"
     form = _mapping_form(client.get(_upload(client, exported.get_data(), "export.csv").location)
                          .get_data(as_text=True))
-    assert sorted(form.values()) == sorted(sheets.TARGETS)
+    assert sorted(form.values()) == sorted(sheet_columns.TARGETS)
     report = _check(capp, client, form).get_data(as_text=True)
     assert "Oförändrade (1)" in report and "Skapad (" not in report and "Ändrad (" not in report
     _apply(capp, client, report)
@@ -219,7 +220,7 @@ def test_the_export_imports_again_unchanged(capp):
     xlsx = client.get("/admin/export/enterprises.xlsx")
     assert xlsx.status_code == 200
     rows = list(load_workbook(io.BytesIO(xlsx.get_data()), read_only=True).active.iter_rows(values_only=True))
-    assert list(rows[0]) == list(sheets.EXPORT_HEADERS.values()) and rows[1][0] == "fiktiv-seedad"
+    assert list(rows[0]) == list(sheet_columns.EXPORT_HEADERS.values()) and rows[1][0] == "fiktiv-seedad"
     form = _mapping_form(client.get(_upload(client, xlsx.get_data(), "export.xlsx").location).get_data(as_text=True))
     assert "Oförändrade (1)" in _check(capp, client, form).get_data(as_text=True)
 
@@ -240,10 +241,10 @@ def test_files_that_cannot_be_used_get_a_clear_message(capp):
 
 def test_too_many_rows_are_refused(tmp_path: Path):
     path = tmp_path / "lang.csv"
-    path.write_text("Namn\n" + "Fiktiv\n" * (sheets.MAX_ROWS + 1), encoding="utf-8")
+    path.write_text("Namn\n" + "Fiktiv\n" * (sheet_files.MAX_ROWS + 1), encoding="utf-8")
     try:
-        sheets.read_sheet(path)
-    except sheets.SheetError as exc:
+        sheet_files.read_sheet(path)
+    except sheet_files.SheetError as exc:
         assert "5000" in str(exc)
     else:
         raise AssertionError("a file with too many rows was read")

@@ -15,6 +15,7 @@ from knowledgebase.admin.blueprint import acting_user, bp, requires
 from knowledgebase.extensions import db
 from knowledgebase.services import jobs
 from knowledgebase.services.curation import audit
+from knowledgebase.services.transfer import sheet_columns, sheet_files
 from knowledgebase.services.transfer import spreadsheet as sheets
 
 URL_RE = re.compile(r"^https?://[^\s<>\"]+$")
@@ -33,10 +34,10 @@ def sheet_upload():
     else:
         try:
             token, path = uploads.store_sheet(file, current_app.config["DATA_DIR"])
-            sheets.read_sheet(path)
+            sheet_files.read_sheet(path)
         except uploads.UploadError as exc:
             error = str(exc)
-        except sheets.SheetError as exc:
+        except sheet_files.SheetError as exc:
             uploads.discard(token, current_app.config["DATA_DIR"])
             error = str(exc)
     if error:
@@ -56,13 +57,13 @@ def sheet_mapping():
         flash(_("The uploaded spreadsheet is no longer available: upload it again."), "error")
         return redirect(url_for("admin.sheet_upload"))
     try:
-        sheet = sheets.read_sheet(path)
-    except sheets.SheetError as exc:
+        sheet = sheet_files.read_sheet(path)
+    except sheet_files.SheetError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.sheet_upload"))
     if request.method == "GET":
-        return _mapping_page(sheet, sheets.guess_mapping(sheet.header), sheets.FileSource(), [])
-    mapping, problems = sheets.clean_mapping(
+        return _mapping_page(sheet, sheet_columns.guess_mapping(sheet.header), sheets.FileSource(), [])
+    mapping, problems = sheet_columns.clean_mapping(
         [request.form.get(f"column-{i}", "") for i in range(len(sheet.header))])
     source, source_problems = _file_source()
     problems += source_problems
@@ -99,11 +100,11 @@ def _file_source() -> tuple[sheets.FileSource, list[str]]:
     return source, problems
 
 
-def _mapping_page(sheet: sheets.Sheet, mapping: list[str], source: sheets.FileSource, problems: list[str],
+def _mapping_page(sheet: sheet_files.Sheet, mapping: list[str], source: sheets.FileSource, problems: list[str],
                   refusals: list[str] | None = None) -> str:
-    lookup = sheets.Lookup.load()
-    return render_template("admin/sheet_mapping.html", sheet=sheet, mapping=mapping, targets=sheets.TARGETS,
-                           preview=sheets.preview(sheet, mapping, lookup), source=source, problems=problems,
+    lookup = sheet_columns.Lookup.load()
+    return render_template("admin/sheet_mapping.html", sheet=sheet, mapping=mapping, targets=sheet_columns.TARGETS,
+                           preview=sheet_columns.preview(sheet, mapping, lookup), source=source, problems=problems,
                            refusals=refusals or [], name=session.get("sheet_name", ""),
                            row_count=len(sheet.rows))
 
@@ -113,14 +114,14 @@ def _mapping_page(sheet: sheets.Sheet, mapping: list[str], source: sheets.FileSo
 @requires("bulk.export")
 def export_sheet(fmt: str):
     """Every enterprise in the columns the spreadsheet import reads."""
-    header, rows = sheets.export_rows()
+    header, rows = sheet_columns.export_rows()
     audit.record("export", acting_user(), detail=_("Enterprises as %(format)s: %(count)d", format=fmt.upper(),
                                                    count=len(rows)))
     db.session.commit()
     if fmt == "csv":
-        body, mimetype = sheets.export_csv(header, rows), "text/csv; charset=utf-8"
+        body, mimetype = sheet_files.write_csv(header, rows), "text/csv; charset=utf-8"
     else:
-        body = sheets.export_xlsx(header, rows)
+        body = sheet_files.write_xlsx(header, rows)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     filename = f"enterprises-{date.today().isoformat()}.{fmt}"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
