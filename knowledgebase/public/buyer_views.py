@@ -4,14 +4,13 @@ eligibility card."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
-from flask import Response, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from knowledgebase.downloads import csv_download
 from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase.content_types import ROUTE_LABELS
@@ -22,7 +21,6 @@ from knowledgebase.public.views import page_arg
 from knowledgebase.services.content import taxonomy
 from knowledgebase.services.procurement import buyers, route_guide, shortlist
 from knowledgebase.services.curation.accounts import can
-from knowledgebase.services.content.csv_export import safe_csv_row
 from knowledgebase.urls import external_url
 
 
@@ -82,15 +80,9 @@ def _route_choices() -> list[tuple[str, str]]:
 @bp.route("/shortlist.csv")
 def shortlist_csv():
     items = shortlist.enterprises(shortlist.slugs(session))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     page_url = lambda e: external_url("public.entry_detail", lang=g.lang, type_key="enterprise", slug=e.slug)  # noqa: E731
-    for row in shortlist.csv_rows(items, g.lang, date.today(), page_url):
-        writer.writerow(safe_csv_row(row))
-    # The file name in the visitor's language (ASCII: a header value).
-    name = _("shortlist")
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{name}.csv"'})
+    # The file name in the visitor's language.
+    return csv_download(shortlist.csv_rows(items, g.lang, date.today(), page_url), _("shortlist"))
 
 
 @bp.route("/shortlist/print")

@@ -4,13 +4,12 @@ and eligibility cards, shortlist buttons and a CSV); and the buyer reports the o
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
-from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from knowledgebase.downloads import csv_download
 from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase.extensions import db, limiter
@@ -18,7 +17,6 @@ from knowledgebase.models.base import now_utc
 from knowledgebase.public.blueprint import bp
 from knowledgebase.public.need_forms import AnswerForm, OutcomeForm
 from knowledgebase.public.upkeep_views import no_store
-from knowledgebase.services.content.csv_export import safe_csv_row
 from knowledgebase.services.procurement import buyers, need_answers, need_outcome, needs, shortlist
 from knowledgebase.services.upkeep import outbox
 from knowledgebase.urls import external_url
@@ -86,14 +84,8 @@ def need_buyer_page(token: str):
 @bp.route("/needs/buyer/<token>/interested.csv")
 def need_buyer_csv(token: str):
     need = _buyer_need(token)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     page_url = lambda e: external_url("public.entry_detail", lang=g.lang, type_key="enterprise", slug=e.slug)  # noqa: E731
-    for row in need_answers.csv_rows(need, page_url):
-        writer.writerow(safe_csv_row(row))
-    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{_("interested")}.csv"'})
-    return no_store(response)
+    return no_store(csv_download(need_answers.csv_rows(need, page_url), _("interested")))
 
 
 # -- the outcome --------------------------------------------------------------------------

@@ -3,13 +3,12 @@ it (read-only, printable, as CSV) until it expires, and sent by e-mail from the 
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, timezone
 
 from flask import Response, abort, current_app, flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
+from knowledgebase.downloads import csv_download
 from knowledgebase import inputs
 from knowledgebase.extensions import db, limiter
 from knowledgebase.public.blueprint import bp
@@ -18,7 +17,6 @@ from knowledgebase.public.shortlist_forms import ShareByEmailForm
 from knowledgebase.services.procurement import route_guide, shortlist
 from knowledgebase.services.upkeep import outbox
 from knowledgebase.services.procurement import shortlist_share as share
-from knowledgebase.services.content.csv_export import safe_csv_row
 from knowledgebase.urls import external_url
 
 MAIL_KIND = "shortlist_share"
@@ -81,13 +79,8 @@ def _page(shared: share.SharedList, items: list, link: str, token: str, form: Sh
 @bp.route("/shortlist/shared/<token>/shortlist.csv")
 def shortlist_shared_csv(token: str):
     items = shortlist.enterprises(_shared_or_error(token).slugs)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     page_url = lambda e: external_url("public.entry_detail", lang=g.lang, type_key="enterprise", slug=e.slug)  # noqa: E731
-    for row in shortlist.csv_rows(items, g.lang, date.today(), page_url):
-        writer.writerow(safe_csv_row(row))
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="%s.csv"' % _("shortlist")})
+    return csv_download(shortlist.csv_rows(items, g.lang, date.today(), page_url), _("shortlist"))
 
 
 @bp.route("/shortlist/shared/<token>/print")

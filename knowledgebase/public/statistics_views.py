@@ -3,19 +3,17 @@ gaps to act on) and the map of the municipalities that the home, buyers' and cou
 
 from __future__ import annotations
 
-import csv
-import io
 
-from flask import Response, abort, g, render_template, request, url_for
+from flask import abort, g, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from knowledgebase.downloads import csv_download
 from knowledgebase import inputs
 from knowledgebase.admin.links import gap_links
 from knowledgebase.charts import BarChart, Row, Series, bar_chart
 from knowledgebase.public.blueprint import bp
-from knowledgebase.services.content.csv_export import safe_csv_row
 from knowledgebase.services.curation.accounts import can
 from knowledgebase.services.statistics import figures, gaps, region_map
 
@@ -71,9 +69,4 @@ def statistics():
 def statistics_csv(key: str):
     """One figure's numbers as CSV."""
     figure = figures.figure(key, g.lang) or abort(404)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in figures.csv_rows(figure):
-        writer.writerow(safe_csv_row(row))
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{figure.key}.csv"'})
+    return csv_download(figures.csv_rows(figure), figure.key)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, timezone
 
-from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from knowledgebase.downloads import csv_download
 from knowledgebase import inputs
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES
@@ -20,7 +19,7 @@ from knowledgebase.public.statistics_views import map_context
 from knowledgebase.services.content import entries as entry_service
 from knowledgebase.services.content import linked_data
 from knowledgebase.services.content import taxonomy
-from knowledgebase.services.content.csv_export import enterprise_rows, safe_csv_row
+from knowledgebase.services.content.csv_export import enterprise_rows
 from knowledgebase.services.programmes import activities
 from knowledgebase.services.programmes.labels import ARRANGEMENT_LABELS, KIND_LABELS
 
@@ -146,13 +145,5 @@ def enterprises_csv():
         selectinload(m.Enterprise.municipalities), selectinload(m.Enterprise.services),
         selectinload(m.Enterprise.counties), selectinload(m.Enterprise.legal_form))
     enterprises = list(db.session.scalars(query))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in enterprise_rows(enterprises, g.lang):
-        writer.writerow(safe_csv_row(row))
-    name = _("enterprises")  # the file name in the visitor's language (ASCII: a header value)
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )
+    # The file name in the visitor's language.
+    return csv_download(enterprise_rows(enterprises, g.lang), _("enterprises"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Iterable
 
 from flask_babel import gettext as _
@@ -22,6 +24,14 @@ def safe_csv_cell(value: object) -> str:
 
 def safe_csv_row(row: Iterable[object]) -> list[str]:
     return [safe_csv_cell(value) for value in row]
+
+
+def csv_text(rows: Iterable[Iterable[object]]) -> str:
+    """Rows as CSV for a spreadsheet program: a byte-order mark first, so that it reads the
+    letters as UTF-8, and no cell that it would run as a formula."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(safe_csv_row(row) for row in rows)
+    return "\ufeff" + buffer.getvalue()
 
 
 def _yes_no(value: bool | None) -> str:

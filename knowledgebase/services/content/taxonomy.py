@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask import has_request_context, request
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from knowledgebase import content_version
 from knowledgebase import models as m

@@ -3,7 +3,6 @@ sector and gender, as CSV and as an XLSX workbook (openpyxl)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
 
@@ -12,7 +11,7 @@ from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.utils import get_column_letter
 
 from knowledgebase import models as m
-from knowledgebase.services.content.csv_export import safe_csv_row
+from knowledgebase.services.content.csv_export import csv_text
 from knowledgebase.services.programmes.followup import activity_rows
 
 
@@ -20,12 +19,7 @@ def csv_bytes(programme: m.Programme) -> bytes:
     """The rows as UTF-8 CSV with a byte-order mark (so that spreadsheet programs read the
     letters right); text that a spreadsheet would run as a formula is quoted."""
     header, rows = activity_rows(programme)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(safe_csv_row(header))
-    for row in rows:
-        writer.writerow([value if isinstance(value, int) else safe_csv_row([value])[0] for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_text([header, *rows]).encode("utf-8")
 
 
 def xlsx_bytes(programme: m.Programme, sheet_title: str, now: datetime) -> bytes:

@@ -17,7 +17,8 @@ from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
 from knowledgebase.services.content.serialization import entry_to_data
-from knowledgebase.services.transfer.sheet_files import Sheet, escape_formula
+from knowledgebase.services.content.csv_export import safe_csv_cell
+from knowledgebase.services.transfer.sheet_files import Sheet
 
 PREVIEW_ROWS = 5
 
@@ -245,7 +246,7 @@ def export_rows() -> tuple[list[str], list[list[str]]]:
     rows = []
     for entry in db.session.scalars(select(m.Entry).where(m.Entry.type == ct.key).order_by(m.Entry.slug)):
         data = entry_to_data(entry, ct)
-        rows.append([escape_formula(_export_value(target, data)) for target in EXPORT_HEADERS])
+        rows.append([safe_csv_cell(_export_value(target, data)) for target in EXPORT_HEADERS])
     return list(EXPORT_HEADERS.values()), rows
 
 

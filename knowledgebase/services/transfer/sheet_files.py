@@ -14,14 +14,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from knowledgebase.services.content.csv_export import FORMULA_PREFIXES
+
 MAX_ROWS = 5000
 MAX_COLUMNS = 60
 MAX_CELL = 5000
 MAX_UNPACKED = 100 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx")
-# Cells that a spreadsheet program would run as a formula are written with a leading
-# apostrophe, which the import takes off again.
-FORMULA_START = ("=", "+", "-", "@")
 
 class SheetError(ValueError):
     """The spreadsheet cannot be used; the message is for the user."""
@@ -141,16 +140,14 @@ def _cell(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value).replace("\r\n", "\n").strip()[:MAX_CELL]
-    if text[:2] in {"'" + start for start in FORMULA_START}:
+    # A cell the export quoted so that no spreadsheet program runs it as a formula.
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
         text = text[1:]
     return text
 
 
 # -- writing ---------------------------------------------------------------------------------
 
-def escape_formula(text: str) -> str:
-    """A cell a spreadsheet program would run as a formula, quoted with an apostrophe."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def write_csv(header: list[str], rows: list[list[str]]) -> bytes:
