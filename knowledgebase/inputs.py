@@ -17,12 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from datetime import date
-from typing import Any, NoReturn
+from typing import Any, Callable, NoReturn, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BaseConverter, ValidationError
+
+T = TypeVar("T")
 
 # The largest value of a 32-bit signed integer column (PostgreSQL ``integer``; SQLite's are
 # wider, but ids and numbers beyond this are never real).
@@ -157,6 +159,15 @@ def safe_redirect(target: str | None) -> str | None:
 def refuse(exc: BadInput) -> NoReturn:
     """Answer 400 with the message of ``exc``."""
     abort(400, description=str(exc.message))
+
+
+def parsed(parser: Callable[..., T], *args: Any) -> T:
+    """``parser(*args)`` (a function that reads request input and raises ``BadInput``),
+    answering 400 with its message when the input is refused."""
+    try:
+        return parser(*args)
+    except BadInput as exc:
+        refuse(exc)
 
 
 def arg_number(name: str, default: int, *, minimum: int = 1, maximum: int = DB_INT_MAX,

@@ -27,6 +27,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from werkzeug.routing import Rule
 
 from knowledgebase import create_app
 from knowledgebase.content_types import BY_KEY
@@ -79,6 +80,33 @@ def drop_test_databases():
             except DBAPIError:
                 pass
     admin.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_url_builders():
+    """Each test app registers the same ~190 routes, and Werkzeug compiles two URL-building
+    functions per route from a syntax tree: over half of ``create_app``'s time. The function
+    it makes depends only on the rule's text, parts, defaults and converter types, and takes
+    the rule as its first argument, so apps in one session can share it. A Werkzeug without
+    this private method is left alone (the tests are only slower)."""
+    original = getattr(Rule, "_compile_builder", None)
+    if original is None:
+        yield
+        return
+    built: dict[tuple, Callable] = {}
+
+    def compile_builder(rule: Rule, append_unknown: bool = True) -> Callable:
+        key = (rule.rule, tuple(rule._trace), append_unknown,
+               tuple(sorted((name, repr(value)) for name, value in (rule.defaults or {}).items())),
+               tuple(sorted((name, type(converter)) for name, converter in rule._converters.items())))
+        if key not in built:
+            built[key] = original(rule, append_unknown)
+        return built[key]
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(Rule, "_compile_builder", compile_builder)
+    yield
+    patch.undo()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,8 +4,9 @@ enterprises it matches and send it to them; record what came of it; and the impa
 from __future__ import annotations
 
 from datetime import date
+from typing import Callable
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from knowledgebase import inputs
@@ -22,6 +23,20 @@ from knowledgebase.services.upkeep import outbox
 from knowledgebase.urls import need_page_url
 
 PERMISSION = "suggestion.moderate"
+
+
+def _apply(need_id: int, change: Callable[[], object], done: str) -> Response:
+    """Make ``change`` and commit it, or roll back and show why it was refused; back to the
+    need's review page either way."""
+    try:
+        change()
+    except needs.NeedError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("admin.need_review", need_id=need_id))
 
 
 @bp.route("/needs/")
@@ -72,15 +87,7 @@ def need_review(need_id: int):
     form.load_choices(taxonomy.service_categories_by_name(), taxonomy.region_counties(), g.lang)
     if not form.validate():
         return _detail(need, 422, edit=form)
-    try:
-        needs.update_need(need, form.to_values())
-    except needs.NeedError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("admin.need_review", need_id=need_id))
-    db.session.commit()
-    flash(_("The need was saved."), "success")
-    return redirect(url_for("admin.need_review", need_id=need_id))
+    return _apply(need_id, lambda: needs.update_need(need, form.to_values()), _("The need was saved."))
 
 
 @bp.route("/needs/<int:need_id>/reject", methods=["POST"])
@@ -133,16 +140,9 @@ def need_record_outcome(need_id: int):
     if not form.validate():
         return _detail(need, 422, outcome=form)
     enterprise = db.session.get(m.Enterprise, int(form.enterprise.data)) if form.enterprise.data else None
-    try:
-        need_outcome.record_outcome(need, form.awarded.data == "yes", enterprise, form.value_kronor,
-                                    bool(form.consent.data), acting_user().email, now_utc())
-    except needs.NeedError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("admin.need_review", need_id=need_id))
-    db.session.commit()
-    flash(_("The outcome was recorded."), "success")
-    return redirect(url_for("admin.need_review", need_id=need_id))
+    return _apply(need_id, lambda: need_outcome.record_outcome(
+        need, form.awarded.data == "yes", enterprise, form.value_kronor, bool(form.consent.data),
+        acting_user().email, now_utc()), _("The outcome was recorded."))
 
 
 @bp.route("/needs/impact")

@@ -32,10 +32,7 @@ def _supplier_json(enterprise, today: date) -> dict:
 @bp.route("/suppliers")
 def suppliers():
     """The same parameters as /<lang>/buyers: service, serves, county, reserved, experience, page."""
-    try:
-        query = buyers.parse_supplier_args(request.args)
-    except inputs.BadInput as exc:
-        inputs.refuse(exc)
+    query = inputs.parsed(buyers.parse_supplier_args, request.args)
     results = buyers.find_suppliers(
         query.service, query.serves, query.county, query.reserved, query.experience,
         page=positive_int_arg("page", 1, 1_000_000),

@@ -18,10 +18,7 @@ from knowledgebase.urls import need_page_url
 def needs():
     """Open public needs: ``county``, ``service`` (category slug, name or CPV code), ``deadline``
     (answers due on or before, YYYY-MM-DD), ``page``, ``per_page``."""
-    try:
-        filters = need_listing.parse_filters(request.args)
-    except inputs.BadInput as exc:
-        inputs.refuse(exc)
+    filters = inputs.parsed(need_listing.parse_filters, request.args)
     page = need_listing.open_needs(
         filters, date.today(), page=positive_int_arg("page", 1, 1_000_000),
         per_page=positive_int_arg("per_page", current_app.config["PER_PAGE"], current_app.config["API_MAX_PER_PAGE"]))

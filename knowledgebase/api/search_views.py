@@ -34,10 +34,7 @@ def _hit_json(hit: search_module.Hit, lang: str) -> dict:
 @bp.route("/search")
 def search():
     lang = _lang()
-    try:
-        req = search_module.parse_request(request.args, lang)
-    except inputs.BadInput as exc:
-        inputs.refuse(exc)
+    req = inputs.parsed(search_module.parse_request, request.args, lang)
     result = search_module.search(req)
     return jsonify({
         "query": req.q,

@@ -42,10 +42,7 @@ def index():
 
 def entry_list(type_key: str):
     ct = BY_KEY[type_key]
-    try:
-        filters = entry_service.parse_filters(request.args)
-    except inputs.BadInput as exc:
-        inputs.refuse(exc)
+    filters = inputs.parsed(entry_service.parse_filters, request.args)
     sort = inputs.arg_choice("sort", entry_service.SORTS, "title")
     page = entry_service.list_published(
         ct, filters,

@@ -42,10 +42,7 @@ def buyer_context() -> dict:
 @bp.route("/buyers")
 def buyers_search():
     """Find enterprises by service (name or CPV code) and the municipality they serve."""
-    try:
-        query = buyers.parse_supplier_args(request.args)
-    except inputs.BadInput as exc:
-        inputs.refuse(exc)
+    query = inputs.parsed(buyers.parse_supplier_args, request.args)
     results = buyers.find_suppliers(query.service, query.serves, query.county, query.reserved, query.experience,
                                     page_arg(), current_app.config["PER_PAGE"], g.lang)
     categories = taxonomy.service_categories()

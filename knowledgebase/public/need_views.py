@@ -87,10 +87,7 @@ def need_confirm(token: str):
 
 
 def _filters() -> need_listing.NeedFilters:
-    try:
-        return need_listing.parse_filters(request.args)
-    except inputs.BadInput as exc:
-        inputs.refuse(exc)
+    return inputs.parsed(need_listing.parse_filters, request.args)
 
 
 @bp.route("/needs")

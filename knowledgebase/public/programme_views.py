@@ -22,10 +22,7 @@ from knowledgebase.urls import activity_page_url, base_host
 
 
 def calendar_filters() -> activities.CalendarFilters:
-    try:
-        return activities.parse_filters(request.args)
-    except inputs.BadInput as exc:
-        inputs.refuse(exc)
+    return inputs.parsed(activities.parse_filters, request.args)
 
 
 def now() -> datetime:

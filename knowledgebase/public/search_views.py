@@ -20,10 +20,7 @@ ADVICE_SHOWN = 5
 
 @bp.route("/search")
 def search():
-    try:
-        req = search_module.parse_request(request.args, g.lang)
-    except inputs.BadInput as exc:
-        inputs.refuse(exc)
+    req = inputs.parsed(search_module.parse_request, request.args, g.lang)
     result = search_module.search(req)
     return render_template(
         "public/search.html", req=req, result=result,

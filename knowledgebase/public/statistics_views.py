@@ -30,10 +30,7 @@ _REF_URLS = {
 def map_context(county: str | None = None) -> dict:
     """The map (of the region, or of ``county``) counting what the ``map`` argument asks for,
     and the choices of its form."""
-    try:
-        choice = region_map.parse_map_choice(request.args.get("map"))
-    except inputs.BadInput as exc:
-        inputs.refuse(exc)
+    choice = inputs.parsed(region_map.parse_map_choice, request.args.get("map"))
     return {"region_map": region_map.region_map(choice, g.lang, county),
             "map_options": region_map.choice_options(g.lang)}
 

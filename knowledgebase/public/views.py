@@ -43,10 +43,7 @@ def page_arg() -> int:
 
 
 def filters_arg() -> entry_service.EntryFilters:
-    try:
-        return entry_service.parse_filters(request.args)
-    except inputs.BadInput as exc:
-        inputs.refuse(exc)
+    return inputs.parsed(entry_service.parse_filters, request.args)
 
 
 @bp.route("/")
