@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services.procurement import route_guide
+from knowledgebase.services.procurement import needs, route_guide
 from knowledgebase.services.transfer.imports import ImportFailed, import_path
 from tests.test_buyers import english, fictional_suppliers
 
@@ -395,3 +395,15 @@ def test_without_limits_the_guide_says_they_are_missing(app, client):
         assert guide(500_000).level is None
     html = client.get("/en/procurement/route-guide?value=500000&service=cleaning").get_data(as_text=True)
     assert "The limits for this answer are missing" in html
+
+
+def test_needs_use_the_2026_rules_for_a_direct_award(app):
+    # Posting a need asks the route guide whether a direct award can be offered (values in kronor).
+    with english(app):
+        assert "above the direct-award limit of 700,000 kr" in needs.direct_award_problem(
+            1_000_000, "cleaning", TODAY, "en")
+        assert needs.direct_award_problem(700_000, "cleaning", TODAY, "en") == ""
+        # Bilaga 2 in kronor cannot be compared with EUR 750 000: not refused, as without a value.
+        assert needs.direct_award_problem(3_000_000, "85000000", TODAY, "en") == ""
+        # In 2025 the kronor threshold decided it.
+        assert needs.direct_award_problem(9_000_000, "85000000", IN_2025, "en") != ""
