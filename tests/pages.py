@@ -44,6 +44,7 @@ PUBLIC_PAGES: list[str] = [
     "/{lang}/procurement/route-guide",
     "/{lang}/procurement/route-guide?value=3000000&service=cleaning&municipality=0685",
     "/{lang}/procurement/route-guide?value=500000&service=85000000",
+    "/{lang}/procurement/route-guide?value=250000&currency=EUR&service=cleaning",
     "/{lang}/procurement/route-guide?value=lots&service=zzzz&municipality=9999",
     "/{lang}/shortlist",
     "/{lang}/shortlist?full=1",

@@ -178,12 +178,16 @@ def test_buyer_in_vetlanda_end_to_end(client, make_entry):
     high = client.get("/en/procurement/route-guide?value=3000000&service=cleaning&municipality=0685")
     high_html = " ".join(high.get_data(as_text=True).split())
     assert "Direct award: not open" in high_html
-    assert "at or above the EU threshold (2,389,585 kr)" in high_html
+    # In 2026-2027 the EU threshold is in euros: above 700 000 kr for sure, the threshold is for the
+    # buyer to compare (or to answer with a value in euros).
+    assert "above the direct-award limit (700,000 kr). Whether it is at or above the EU threshold (EUR 216,000)" in high_html
+    in_euros = client.get("/en/procurement/route-guide?value=300000&currency=EUR&service=cleaning&municipality=0685")
+    assert "at or above the EU threshold (EUR 216,000)" in " ".join(in_euros.get_data(as_text=True).split())
     for reference in ("LOU 4 kap. 18 §", "LOU 17 kap. 1 §", "LOU 4 kap. 3 §", "LOU 5 kap."):
         assert reference in high_html
     assert "Reserved contract: open to you" in high_html
     assert "Fiktiva Städkooperativet i Eksjö" in high_html  # a supplier for the reserved route
-    assert "These figures applied until December 31, 2025; check the current thresholds at Upphandlingsmyndigheten." in high_html
+    assert "These figures applied until" not in high_html and "OJ C, 2025/5732" in high_html
     assert "This is guidance, not legal advice." in high_html
 
 

@@ -88,8 +88,8 @@ def test_taxonomy_and_procurement_limit_edits_bump_the_version(cache_app):
         db.session.get(m.Theme, 1).name_sv = "Fiktivt temanamn"
         db.session.commit()
         after_theme = content_version.read().number
-        db.session.add(m.ProcurementLimit(key="eu_threshold_services", amount=2_500_000, valid_from=date(2026, 1, 1),
-                                          valid_to=date(2027, 12, 31), law_reference="LOU 5 kap.",
+        db.session.add(m.ProcurementLimit(key="eu_threshold_services", amount=2_500_000, valid_from=date(2028, 1, 1),
+                                          valid_to=date(2029, 12, 31), law_reference="LOU 5 kap.",
                                           source_url="https://example.org/fiktiv-kalla"))
         db.session.commit()
         after_limit = content_version.read().number

@@ -28,7 +28,7 @@ from knowledgebase.models.accounts import ROLES, AuditEvent, User  # noqa: F401
 from knowledgebase.models.curation import Revision, Suggestion  # noqa: F401
 from knowledgebase.models.search_log import SearchChange, SearchNode  # noqa: F401
 from knowledgebase.models.jobs import Job  # noqa: F401
-from knowledgebase.models.procurement import ProcurementLimit, PublicContract  # noqa: F401
+from knowledgebase.models.procurement import LIMIT_CURRENCIES, ProcurementLimit, PublicContract  # noqa: F401
 from knowledgebase.models.upkeep import (  # noqa: F401
     AdviserDigest,
     AlertSubscription,

@@ -16,9 +16,15 @@ if TYPE_CHECKING:
     from knowledgebase.models.entries import Enterprise
 
 
+# The currencies a limit can be kept in: kronor, or euros for an EU threshold whose official
+# kronor value is not in the knowledge base yet (docs/buyers.md).
+LIMIT_CURRENCIES = ("SEK", "EUR")
+
+
 class ProcurementLimit(db.Model):
-    """One amount in kronor (excl. VAT) for one period, e.g. the EU threshold for services
-    bought by municipalities in 2024-2025. ``key`` says which amount it is (see
+    """One amount (excl. VAT) for one period, e.g. the EU threshold for services bought by
+    municipalities in 2024-2025, in kronor (or in euros, ``currency``, when only the euro amount
+    could be sourced). ``key`` says which amount it is (see
     ``services.procurement.route_guide.LIMIT_KEYS``); advisers add a row for each new period through
     seed_data/taxonomy/procurement_limits.yaml."""
 
@@ -28,6 +34,9 @@ class ProcurementLimit(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(40), index=True)
     amount: Mapped[int]
+    # "SEK" or "EUR" (LIMIT_CURRENCIES): an amount is only ever compared with a value in its own
+    # currency, since the knowledge base has no official conversion.
+    currency: Mapped[str] = mapped_column(String(3), default="SEK", server_default="SEK")
     valid_from: Mapped[date] = mapped_column(Date)
     # None: until further notice (an amount fixed in the law itself).
     valid_to: Mapped[date | None] = mapped_column(Date)

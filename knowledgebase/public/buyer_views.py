@@ -99,11 +99,13 @@ def route_guide_page():
     errors: dict[str, str] = {}
     value = None
     raw_value = inputs.arg_text("value", 40)
+    currency = inputs.arg_choice("currency", route_guide.CURRENCIES, "SEK")
     if raw_value:
         try:
-            value = route_guide.parse_value(raw_value)
+            value = route_guide.parse_value(raw_value, currency)
         except ValueError:
-            errors["value"] = _("Enter the value in whole kronor, for example 500 000.")
+            errors["value"] = (_("Enter the value in whole euros, for example 216 000.") if currency == "EUR" else
+                               _("Enter the value in whole kronor, for example 500 000."))
     service, service_arg = None, inputs.arg_text("service", 100)
     try:
         service = route_guide.resolve_service(service_arg, g.lang)
@@ -116,13 +118,16 @@ def route_guide_page():
         if municipality is None:
             errors["municipality"] = _("Choose a municipality from the list.")
     asked = bool(raw_value or service_arg)
-    guide = route_guide.build_guide(value, service, municipality, date.today(), g.lang) if asked and not errors else None
+    guide = (route_guide.build_guide(value, service, municipality, date.today(), g.lang, currency)
+             if asked and not errors else None)
     categories = taxonomy.service_categories()
     return render_template("public/route_guide.html", guide=guide, errors=errors, raw_value=raw_value,
-                           service_arg=service_arg, municipality_arg=code,
+                           service_arg=service_arg, municipality_arg=code, currency=currency,
+                           currencies=route_guide.CURRENCIES,
                            categories=categories, counties=taxonomy.counties_with_municipalities(),
                            limits=route_guide.current_limits(date.today()), limit_labels=route_guide.LIMIT_KEYS,
-                           kronor=route_guide.kronor, thresholds_guide=route_guide.guide_article("thresholds"))
+                           money=route_guide.money, euro_periods=route_guide.euro_periods,
+                           thresholds_guide=route_guide.guide_article("thresholds"))
 
 
 def _enterprise_or_404(slug: str) -> m.Enterprise:

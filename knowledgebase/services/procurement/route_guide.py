@@ -6,6 +6,7 @@ articles, enterprises and good examples. Guidance, not legal advice: see docs/bu
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -47,6 +48,33 @@ GUIDE_SLUGS = {
 }
 MAX_VALUE = 10**12
 _MONEY_RE = re.compile(r"^(\d{1,13})(?:[.,]0{1,2})?$")
+# The unit a value may be written with, for each currency (case-insensitive).
+_UNIT_RE = {"SEK": re.compile(r"(?:kr|sek|:-)\.?$"), "EUR": re.compile(r"(?:eur|euro|euros|€)$")}
+CURRENCIES: dict[str, object] = {"SEK": _l("kronor"), "EUR": _l("euros")}
+
+
+@dataclass(frozen=True)
+class CurrencyNotice:
+    """The Commission's notice giving a period's EU thresholds in national currencies, by its
+    number in the Official Journal's C series."""
+
+    number: str
+    published: date
+    url: str
+
+    @property
+    def reference(self) -> str:
+        return _("OJ C, %(number)s", number=self.number)
+
+
+# For each period whose EU thresholds are kept in euros (their kronor values could not be
+# sourced yet), the notice that publishes the kronor values: the guide names it instead of
+# converting the amounts itself. Source: the EU's GPA notification of the 2026-2027 thresholds
+# (docs/content-sources.md, "Procurement limits 2026-2027").
+CURRENCY_NOTICES = {
+    date(2026, 1, 1): CurrencyNotice("2025/5732", date(2025, 10, 23),
+                                     "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:52025XC05732"),
+}
 
 
 # -- the amounts as data ------------------------------------------------------------------
@@ -60,10 +88,26 @@ class LimitInfo:
     law_reference: str
     source_url: str
     expired: bool
+    currency: str = "SEK"
 
     @property
     def label(self) -> object:
         return LIMIT_KEYS.get(self.key, self.key)
+
+
+@dataclass(frozen=True)
+class EuroPeriod:
+    """A period whose limits are kept in euros, and the notice with their kronor values."""
+
+    valid_from: date
+    valid_to: date | None
+    notice: CurrencyNotice | None
+
+
+def euro_periods(limits: Iterable[LimitInfo]) -> list[EuroPeriod]:
+    """The periods among ``limits`` that are kept in euros, oldest first, each once."""
+    starts = {(limit.valid_from, limit.valid_to) for limit in limits if limit.currency == "EUR"}
+    return [EuroPeriod(start, end, CURRENCY_NOTICES.get(start)) for start, end in sorted(starts)]
 
 
 def current_limits(today: date) -> dict[str, LimitInfo]:
@@ -75,7 +119,8 @@ def current_limits(today: date) -> dict[str, LimitInfo]:
     for row in rows:
         if row.key not in limits:
             limits[row.key] = LimitInfo(row.key, row.amount, row.valid_from, row.valid_to, row.law_reference,
-                                        row.source_url, row.valid_to is not None and row.valid_to < today)
+                                        row.source_url, row.valid_to is not None and row.valid_to < today,
+                                        row.currency or "SEK")
     return limits
 
 
@@ -88,15 +133,19 @@ def import_limits(data: Any, where: str) -> int:
     seen = set()
     for number, item in enumerate(items, 1):
         here = f"{where}: {number}"
-        if not isinstance(item, dict) or set(item) - {"key", "amount", "valid_from", "valid_to", "law_reference",
-                                                      "source"}:
-            raise ValueError(_("%(where)s: a limit has key, amount, valid_from, valid_to, law_reference and source",
-                               where=here))
-        key, amount = item.get("key"), item.get("amount")
+        if not isinstance(item, dict) or set(item) - {"key", "amount", "currency", "valid_from", "valid_to",
+                                                      "law_reference", "source"}:
+            raise ValueError(_("%(where)s: a limit has key, amount, currency, valid_from, valid_to, law_reference "
+                               "and source", where=here))
+        key, amount, currency = item.get("key"), item.get("amount"), item.get("currency") or "SEK"
         if key not in LIMIT_KEYS:
             raise ValueError(_("%(where)s: key must be one of %(keys)s", where=here, keys=", ".join(LIMIT_KEYS)))
+        if currency not in m.LIMIT_CURRENCIES:
+            raise ValueError(_("%(where)s: currency must be one of %(currencies)s", where=here,
+                               currencies=", ".join(m.LIMIT_CURRENCIES)))
         if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount < MAX_VALUE:
-            raise ValueError(_("%(where)s: amount must be a whole number of kronor", where=here))
+            raise ValueError(_("%(where)s: amount must be a whole number (of kronor, or of euros with currency EUR)",
+                               where=here))
         valid_from, valid_to = _day(item.get("valid_from"), here), _day(item.get("valid_to"), here)
         source = str(item.get("source") or "").strip()
         if valid_from is None or (valid_to and valid_to < valid_from) or not re.match(r"^https?://\S+$", source):
@@ -110,7 +159,7 @@ def import_limits(data: Any, where: str) -> int:
         if row is None:
             row = m.ProcurementLimit(key=key, valid_from=valid_from)
             db.session.add(row)
-        row.amount, row.valid_to, row.source_url = amount, valid_to, source
+        row.amount, row.currency, row.valid_to, row.source_url = amount, currency, valid_to, source
         row.law_reference = str(item.get("law_reference") or "").strip()[:200]
     return len(items)
 
@@ -127,15 +176,18 @@ def _day(value: Any, where: str) -> date | None:
 
 
 def export_limits() -> dict[str, list[dict]]:
+    """Every limit row in the seed format; ``currency`` only for amounts not in kronor."""
     rows = db.session.scalars(select(m.ProcurementLimit).order_by(m.ProcurementLimit.key,
                                                                   m.ProcurementLimit.valid_from))
-    return {"limits": [{"key": r.key, "amount": r.amount, "valid_from": r.valid_from, "valid_to": r.valid_to,
-                        "law_reference": r.law_reference, "source": r.source_url} for r in rows]}
+    return {"limits": [{"key": r.key, "amount": r.amount, **({"currency": r.currency} if r.currency != "SEK" else {}),
+                        "valid_from": r.valid_from, "valid_to": r.valid_to, "law_reference": r.law_reference,
+                        "source": r.source_url} for r in rows]}
 
 
-def parse_value(raw: str) -> int:
-    """A contract value as people write it ("500 000", "3000000 kr"); ``ValueError`` otherwise."""
-    text = re.sub(r"(?:kr|sek|:-)\.?$", "", (raw or "").strip().lower()).strip()
+def parse_value(raw: str, currency: str = "SEK") -> int:
+    """A contract value as people write it ("500 000", "3000000 kr", or "216 000 EUR" when
+    ``currency`` is EUR); ``ValueError`` otherwise."""
+    text = _UNIT_RE[currency].sub("", (raw or "").strip().lower()).strip()
     text = re.sub(r"[\s\u00a0\u202f]", "", text)
     match = _MONEY_RE.match(text)
     if not match or int(match.group(1)) >= MAX_VALUE:
@@ -232,10 +284,15 @@ class RouteGuide:
     limits: dict[str, LimitInfo]
     direct_limit: LimitInfo | None
     threshold: LimitInfo | None
-    # "direct" (within the direct-award limit), "national" (advertise under LOU 19 kap.) or
-    # "eu" (at or above the EU threshold); None without a value.
+    # Sure answers: "direct" (within the direct-award limit), "national" (advertise under LOU
+    # 19 kap.) or "eu" (at or above the EU threshold). When a limit is in another currency than
+    # the value, only what can be decided without converting: "above_direct" (above the
+    # direct-award limit, the threshold undecided), "below_threshold" (below the EU threshold,
+    # the direct-award limit undecided) or "undecided". None without a value or limits.
     level: str | None
     routes: list[Route]
+    # The currency of ``value``: "SEK" or "EUR".
+    currency: str = "SEK"
 
     @property
     def shown_limits(self) -> list[LimitInfo]:
@@ -245,31 +302,59 @@ class RouteGuide:
     def expired_limits(self) -> list[LimitInfo]:
         return [limit for limit in self.shown_limits if limit.expired]
 
+    @property
+    def euro_periods(self) -> list[EuroPeriod]:
+        return euro_periods(self.shown_limits)
+
 
 def kronor(amount: int) -> str:
     return _("%(amount)s kr", amount=format_decimal(amount))
 
 
-def _level(value: int | None, direct: LimitInfo | None, threshold: LimitInfo | None) -> str | None:
+def money(amount: int, currency: str = "SEK") -> str:
+    """An amount with its currency, as the visitor's language writes it."""
+    return _("EUR %(amount)s", amount=format_decimal(amount)) if currency == "EUR" else kronor(amount)
+
+
+def _within_direct(value: int, currency: str, direct: LimitInfo) -> bool | None:
+    """Whether ``value`` may be awarded directly; None when the limit is in another currency."""
+    if direct.currency != currency:
+        return None
+    return value <= direct.amount if DIRECT_AWARD_INCLUSIVE[direct.key] else value < direct.amount
+
+
+def _reaches(value: int, currency: str, threshold: LimitInfo) -> bool | None:
+    """Whether ``value`` is at or above the EU threshold; None when it is in another currency."""
+    return None if threshold.currency != currency else value >= threshold.amount
+
+
+def _level(value: int | None, currency: str, direct: LimitInfo | None, threshold: LimitInfo | None) -> str | None:
     if value is None or direct is None or threshold is None:
         return None
-    if direct and (value <= direct.amount if DIRECT_AWARD_INCLUSIVE[direct.key] else value < direct.amount):
+    within, reaches = _within_direct(value, currency, direct), _reaches(value, currency, threshold)
+    if within:
         return "direct"
-    if threshold and value >= threshold.amount:
+    if reaches:
+        # At or above the EU threshold the EU procedures apply in full, whatever the currency of
+        # the direct-award limit: direct award (LOU 19 a kap.) is for contracts below it.
         return "eu"
-    return "national"
+    if within is False:
+        return "national" if reaches is False else "above_direct"
+    return "below_threshold" if reaches is False else "undecided"
 
 
 def build_guide(value: int | None, service: ServiceInfo | None, municipality: m.Municipality | None,
-                today: date, locale: str = "sv") -> RouteGuide:
-    """The routes LOU allows for ``value`` kronor (the whole contract period) and ``service``."""
+                today: date, locale: str = "sv", currency: str = "SEK") -> RouteGuide:
+    """The routes LOU allows for ``value`` (the whole contract period, in ``currency``) and
+    ``service``. A limit kept in another currency is never converted: the answer then says only
+    what it can decide (see ``RouteGuide.level``)."""
     limits = current_limits(today)
     bilaga2 = bool(service and service.bilaga2)
     direct = limits.get("direct_award_bilaga2" if bilaga2 else "direct_award")
     threshold = limits.get("eu_threshold_bilaga2" if bilaga2 else
                            "eu_threshold_works" if service and service.works else "eu_threshold_services")
-    level = _level(value, direct, threshold)
-    guide = RouteGuide(value, service, municipality, limits, direct, threshold, level, [])
+    level = _level(value, currency, direct, threshold)
+    guide = RouteGuide(value, service, municipality, limits, direct, threshold, level, [], currency)
     guide.routes = [_direct_award(guide), _reserved(guide), _social(guide), _bilaga2(guide), _lov(guide),
                     _iop(guide)]
     _attach(guide, locale)
@@ -277,13 +362,25 @@ def build_guide(value: int | None, service: ServiceInfo | None, municipality: m.
 
 
 def _direct_award(g: RouteGuide) -> Route:
-    limit = kronor(g.direct_limit.amount) if g.direct_limit else "?"
+    direct = g.direct_limit
+    limit = money(direct.amount, direct.currency) if direct else "?"
     if g.level is None:
         status, summary = "conditional", _("Allowed if the value of the whole contract period is within the "
                                            "direct-award limit of %(limit)s.", limit=limit)
     elif g.level == "direct":
         status, summary = "open", _("The value is within the direct-award limit of %(limit)s: you may award the "
                                     "contract without advertising it.", limit=limit)
+    elif g.level in ("below_threshold", "undecided") and direct:
+        status, summary = "conditional", _(
+            "Allowed if the value of the whole contract period is within the direct-award limit of %(limit)s. "
+            "The limit is in %(limit_currency)s and your value in %(value_currency)s, and the knowledge base has no "
+            "official conversion, so the guide cannot say which it is: compare them yourself, or enter the value "
+            "in %(limit_currency)s.", limit=limit, limit_currency=CURRENCIES[direct.currency],
+            value_currency=CURRENCIES[g.currency])
+    elif g.level == "eu" and direct and direct.currency != g.currency and g.threshold:
+        status, summary = "closed", _(
+            "The value is at or above the EU threshold of %(threshold)s: the EU procedures apply, and direct "
+            "award is only for contracts below it.", threshold=money(g.threshold.amount, g.threshold.currency))
     else:
         status, summary = "closed", _("The value is above the direct-award limit of %(limit)s.", limit=limit)
     return Route("direct_award", _l("Direct award"), ["LOU 19 a kap."], status, summary, [
