@@ -29,7 +29,7 @@ from knowledgebase.services.curation.accounts import normalise_email
 from knowledgebase.services.curation.revisions import current_data
 from knowledgebase.services.upkeep import confirmations, outbox, provenance
 from knowledgebase.services.upkeep.confirmations import CONTACT_FACTS, LinkClosed, LinkUnknown, aware
-from knowledgebase.urls import entry_page_url, manager_sign_in_url
+from knowledgebase.urls import manager_sign_in_url
 
 
 # -- grants -------------------------------------------------------------------------------
@@ -91,8 +91,7 @@ def prepare_sign_in(email: str, lang: str, now: datetime, welcome: m.Entry | Non
     subject = (_l("You can now keep the entry of %(name)s up to date", name=welcome.title(lang)) if welcome
                else _l("Your sign-in link to the knowledge base"))
     mail = outbox.render_mail("manager_sign_in", email, lang, subject, welcome=welcome, entries=entries,
-                              minutes=minutes, link=manager_sign_in_url(token, lang),
-                              page=entry_page_url(welcome, lang) if welcome else "")
+                              minutes=minutes, link=manager_sign_in_url(token, lang))
     return outbox.Outgoing(mail, "manager_sign_in", entry_id=welcome.id if welcome else None)
 
 
