@@ -153,13 +153,13 @@ def test_an_enterprise_claims_its_entry_and_changes_its_phone_number(mail_app, m
 
     # Another service waits for an adviser; the entry keeps its services meanwhile.
     response = manager.post(f"/sv/manage/entries/{entry_id}", data=manage_payload(
-        mail_app, entry_id, services=["cleaning", "catering"], message="Vi lagar mat också."))
+        mail_app, entry_id, services=["cleaning", "catering-cafe"], message="Vi lagar mat också."))
     assert response.headers["Location"].endswith("saved=review")
     with mail_app.app_context():
         assert [s.slug for s in db.session.get(m.Entry, entry_id).services] == ["cleaning"]
         [waiting] = confirmations.waiting_changes()
         assert waiting.entry_id == entry_id and waiting.sent_by == confirmations.MANAGED
-        assert set(waiting.changes) == {"services"} and set(waiting.changes["services"]) == {"cleaning", "catering"}
+        assert set(waiting.changes) == {"services"} and set(waiting.changes["services"]) == {"cleaning", "catering-cafe"}
         request_id = waiting.id
     review = adviser.get(f"/admin/upkeep/changes/{request_id}").get_data(as_text=True)
     assert "Vi lagar mat också." in review
