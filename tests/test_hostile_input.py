@@ -100,7 +100,8 @@ def _samples(app) -> dict[str, str]:
                 "service_id": hsds.record_id("service", *hsds.service_keys()[0]),
                 "kind": "alert", "row_id": "1", "revision_id": "1", "suggestion_id": "1",
                 "request_id": "1", "user_id": "1", "type_key": "enterprise", "key": "enterprises-per-county",
-                "need_id": "1", "job_id": "1", "activity_id": "1", "registration_id": "1", "network_id": "1"}
+                "need_id": "1", "job_id": "1", "activity_id": "1", "registration_id": "1", "network_id": "1",
+                "claim_id": "1", "grant_id": "1"}
 
 
 def _slug_for(app, type_key: str | None) -> str:
