@@ -410,3 +410,45 @@ def test_the_proposal_flags_likely_duplicates_for_the_adviser_and_tells_the_send
     assert queue.count("likely duplicate") == 2
     detail = adviser.get(f"/admin/suggestions/{first}").get_data(as_text=True)
     assert f'href="/admin/entries/{existing}"' in detail and "similar name, same municipality" in detail
+
+
+def test_the_whole_path_with_csrf_tokens(tmp_path, mailbox):
+    """As in production: every form carries its CSRF token, and one without it is refused."""
+    from tests.conftest import close_app, make_curation_app
+    from tests.curation_support import PASSWORD, add_user, csrf_token
+
+    app = make_curation_app(tmp_path, WTF_CSRF_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port,
+                            BASE_URL=BASE)
+    try:
+        entry_id, slug = claimed_enterprise(app)
+        public = app.test_client()
+        form = public.get(f"/sv/enterprises/{slug}/claim").get_data(as_text=True)
+        data = {"name": "Anna Fiktiv", "email": MANAGER}
+        assert public.post(f"/sv/enterprises/{slug}/claim", data=data).status_code == 400
+        assert public.post(f"/sv/enterprises/{slug}/claim",
+                           data={**data, "csrf_token": csrf_token(form)}).status_code == 302
+        adviser = app.test_client()
+        page = adviser.get("/auth/login").get_data(as_text=True)
+        adviser.post("/auth/login", data={"email": add_user(app, "adviser"), "password": PASSWORD,
+                                          "csrf_token": csrf_token(page)})
+        number = claim_id(app)
+        assert adviser.post(f"/admin/claims/{number}/approve").status_code == 400
+        page = adviser.get(f"/admin/claims/{number}").get_data(as_text=True)
+        assert adviser.post(f"/admin/claims/{number}/approve", data={"csrf_token": csrf_token(page)}).status_code == 302
+        link = last_link(mailbox)
+        manager = app.test_client()
+        assert manager.post(link).status_code == 400  # no token: the link is not used up
+        button = manager.get(link).get_data(as_text=True)
+        assert manager.post(link, data={"csrf_token": csrf_token(button)}).status_code == 302
+        edit = manager.get(f"/sv/manage/entries/{entry_id}").get_data(as_text=True)
+        payload = manage_payload(app, entry_id, phone="036-22 22 22")
+        assert manager.post(f"/sv/manage/entries/{entry_id}", data=payload).status_code == 400
+        response = manager.post(f"/sv/manage/entries/{entry_id}", data={**payload, "csrf_token": csrf_token(edit)})
+        assert response.status_code == 302
+        assert entry_row(app, entry_id).phone == "036-22 22 22"
+        home = manager.get("/sv/manage/").get_data(as_text=True)
+        assert manager.post("/sv/manage/sign-out").status_code == 400
+        assert manager.post("/sv/manage/sign-out", data={"csrf_token": csrf_token(home)}).status_code == 302
+        assert manager.get("/sv/manage/").status_code == 302
+    finally:
+        close_app(app)
