@@ -350,9 +350,9 @@ def test_a_refused_request_makes_nobody_a_manager(mail_app, mailbox, adviser):
     number = claim_id(mail_app, "anna@gmail.example.com")
     detail = unescape(adviser.get(f"/admin/claims/{number}").get_data(as_text=True))
     assert "does not match the entry's website" in detail
-    response = adviser.post(f"/admin/claims/{number}/refuse", data={"note": ""})
+    response = adviser.post(f"/admin/claims/{number}/refuse", data={"refuse-note": ""})
     assert response.status_code == 422
-    assert adviser.post(f"/admin/claims/{number}/refuse", data={"note": "Okänd för oss."}).status_code == 302
+    assert adviser.post(f"/admin/claims/{number}/refuse", data={"refuse-note": "Okänd för oss."}).status_code == 302
     assert adviser.post(f"/admin/claims/{number}/approve").status_code == 302  # flashed: already decided
     with mail_app.app_context():
         assert db.session.scalars(select(m.EntryManager)).all() == []
@@ -415,7 +415,7 @@ def test_the_proposal_flags_likely_duplicates_for_the_adviser_and_tells_the_send
 def test_the_whole_path_with_csrf_tokens(tmp_path, mailbox):
     """As in production: every form carries its CSRF token, and one without it is refused."""
     from tests.conftest import close_app, make_curation_app
-    from tests.curation_support import PASSWORD, add_user, csrf_token
+    from tests.curation_support import PASSWORD, accessibility_problems, add_user, csrf_token
 
     app = make_curation_app(tmp_path, WTF_CSRF_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port,
                             BASE_URL=BASE)
@@ -434,7 +434,8 @@ def test_the_whole_path_with_csrf_tokens(tmp_path, mailbox):
         number = claim_id(app)
         assert adviser.post(f"/admin/claims/{number}/approve").status_code == 400
         page = adviser.get(f"/admin/claims/{number}").get_data(as_text=True)
-        assert adviser.post(f"/admin/claims/{number}/approve", data={"csrf_token": csrf_token(page)}).status_code == 302
+        response = adviser.post(f"/admin/claims/{number}/approve", data={"approve-csrf_token": csrf_token(page)})
+        assert response.status_code == 302
         link = last_link(mailbox)
         manager = app.test_client()
         assert manager.post(link).status_code == 400  # no token: the link is not used up
@@ -446,9 +447,17 @@ def test_the_whole_path_with_csrf_tokens(tmp_path, mailbox):
         response = manager.post(f"/sv/manage/entries/{entry_id}", data={**payload, "csrf_token": csrf_token(edit)})
         assert response.status_code == 302
         assert entry_row(app, entry_id).phone == "036-22 22 22"
-        home = manager.get("/sv/manage/").get_data(as_text=True)
+        assert 'name="sign_out-csrf_token"' in manager.get("/sv/manage/").get_data(as_text=True)
+        # Pages with several forms keep their ids apart and label every field.
+        pages = [public.get(f"/sv/enterprises/{slug}/claim"), adviser.get("/admin/claims/?status=all"),
+                 adviser.get(f"/admin/claims/{number}"), manager.get("/sv/manage/"),
+                 manager.get(f"/sv/manage/entries/{entry_id}")]
+        for page in pages:
+            html = page.get_data(as_text=True)
+            ids = re.findall(r'\sid="([^"]+)"', html)
+            assert sorted({i for i in ids if ids.count(i) > 1}) == [] and accessibility_problems(html) == []
         assert manager.post("/sv/manage/sign-out").status_code == 400
-        assert manager.post("/sv/manage/sign-out", data={"csrf_token": csrf_token(home)}).status_code == 302
+        assert manager.post("/sv/manage/sign-out", data={"sign_out-csrf_token": csrf_token(edit)}).status_code == 302
         assert manager.get("/sv/manage/").status_code == 302
     finally:
         close_app(app)

@@ -28,15 +28,14 @@ def claim_list():
     status = inputs.arg_choice("status", (*CLAIM_STATUSES, "all"), "waiting")
     page = paginate(claims.queue(status), page_arg(), current_app.config["PER_PAGE"])
     return render_template("admin/claims.html", page=page, status=status, status_labels=claims.STATUS_LABELS,
-                           match=claims.entry_match, domain_labels=claims.DOMAIN_LABELS, grants=claims.grants(),
-                           revoke_form=RevokeManagerForm())
+                           match=claims.entry_match, domain_labels=claims.DOMAIN_LABELS, grants=claims.grants())
 
 
 def _detail(claim: m.ClaimRequest, refuse_form: RefuseClaimForm | None = None, status: int = 200):
     return render_template(
         "admin/claim_detail.html", claim=claim, match=claims.entry_match(claim), domain_labels=claims.DOMAIN_LABELS,
         status_labels=claims.STATUS_LABELS, approve_form=ApproveClaimForm(), refuse_form=refuse_form or RefuseClaimForm(),
-        revoke_form=RevokeManagerForm(), grants=claims.grants(claim.entry_id)), status
+        grants=claims.grants(claim.entry_id)), status
 
 
 @bp.route("/claims/<int:claim_id>")

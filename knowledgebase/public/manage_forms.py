@@ -50,6 +50,11 @@ class UseLinkForm(FlaskForm):
 class SignOutForm(FlaskForm):
     submit = SubmitField(_l("Sign out"))
 
+    def __init__(self, *args, **kwargs) -> None:
+        # Shown above the edit form: a prefix keeps the ids apart.
+        kwargs.setdefault("prefix", "sign_out")
+        super().__init__(*args, **kwargs)
+
 
 class ManageForm(ConfirmForm):
     """The manager's own entry: the confirmation form's facts, saved rather than confirmed."""
