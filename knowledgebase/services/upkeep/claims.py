@@ -154,7 +154,8 @@ def approve(claim: m.ClaimRequest, user: m.User, now: datetime) -> tuple[m.Entry
         db.session.flush()
     audit.record("claim_approve", user, target=claim.entry, detail=f"{claim.email} (#{claim.id})")
     outgoing = managers.prepare_sign_in(claim.email, claim.lang, now, welcome=claim.entry)
-    assert outgoing is not None  # the grant above makes the address a manager
+    if outgoing is None:  # cannot happen: the grant above makes the address a manager
+        raise ClaimError(_("The entry is no longer published; it cannot be managed now."))
     return grant, outgoing
 
 
