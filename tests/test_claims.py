@@ -103,6 +103,7 @@ def test_an_enterprise_claims_its_entry_and_changes_its_phone_number(mail_app, m
     public = mail_app.test_client()
     page = public.get(f"/en/enterprises/{slug}").get_data(as_text=True)
     assert f'href="/en/enterprises/{slug}/claim"' in page and "036-11 11 11" in page
+    assert "Är det här ert företag?" in public.get(f"/sv/enterprises/{slug}").get_data(as_text=True)
 
     # Anna asks; the adviser sees that her address matches the website, and approves.
     assert public.get(f"/sv/enterprises/{slug}/claim").status_code == 200
