@@ -62,6 +62,12 @@ DEFAULTS: dict[str, object] = {
     "FACT_SHELF_LIFE": {},
     # Days a confirmation link sent to an enterprise stays valid.
     "CONFIRMATION_LINK_DAYS": 30,
+    # Enterprises managing their own entries: asking to manage one and asking for a sign-in
+    # link (per address); how long a sign-in link works, and a session started with it.
+    "CLAIM_LIMIT": "5 per hour;20 per day",
+    "MANAGER_LINK_LIMIT": "5 per hour;20 per day",
+    "MANAGER_LINK_MINUTES": 30,
+    "MANAGER_SESSION_HOURS": 8,
     # ``flask reminders send``: at most this many enterprise reminders per run; an enterprise
     # gets at most one request per interval, starting this many days before a fact goes stale.
     "REMINDERS_MAX_PER_RUN": 50,

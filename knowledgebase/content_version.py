@@ -33,7 +33,7 @@ TABLE = ContentVersion.__tablename__
 UNSHOWN = frozenset({
     TABLE, "search_changes", "search_nodes", "user_account", "audit_event", "revision", "suggestion",
     "confirmation_request", "reminder_log", "alert_subscription", "adviser_digest", "alembic_version",
-    "job",
+    "job", "claim_request", "entry_manager", "manager_sign_in",
 })
 BUMPED = "kb_content_bumped"
 # Where the page cache's fast path leaves the version it read for Flask.

@@ -35,5 +35,8 @@ def valid_org_number(form: FlaskForm, field: Any) -> None:
     if field.data and field.data.strip():
         try:
             normalise_org_number(field.data)
-        except ValueError:
+        except ValueError as exc:
+            if str(exc) == "check digit":
+                raise ValidationError(_l("This organisation number's last digit (the check digit) does not "
+                                         "match the others: check that it is typed right.")) from None
             raise ValidationError(_l("Enter a valid organisation number (NNNNNN-NNNN).")) from None

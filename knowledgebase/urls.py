@@ -35,6 +35,11 @@ def confirmation_url(entry_id: int, token: str, lang: str) -> str:
     return external_url("public.confirm_entry", lang=lang, entry_id=entry_id, token=token)
 
 
+def manager_sign_in_url(token: str, lang: str) -> str:
+    """The one-time link that signs an entry's manager in (services.upkeep.managers)."""
+    return external_url("public.manage_sign_in_link", lang=lang, token=token)
+
+
 def alert_confirmation_url(token: str, lang: str) -> str:
     """The page that confirms a new alert subscription."""
     return external_url("public.alerts_confirm", lang=lang, token=token)

@@ -216,6 +216,15 @@ STATE_CHANGING = {
     "admin.need_reject": "/admin/needs/1/reject",
     "admin.need_send": "/admin/needs/1/send",
     "admin.need_record_outcome": "/admin/needs/1/outcome",
+    # Enterprises keeping their own entries (the CSRF check comes before any link is read).
+    "public.claim_entry": "/sv/enterprises/x/claim",
+    "public.manage_sign_in": "/sv/manage/sign-in",
+    "public.manage_sign_in_link": "/sv/manage/sign-in/not-a-token",
+    "public.manage_sign_out": "/sv/manage/sign-out",
+    "public.manage_entry": "/sv/manage/entries/{entry}",
+    "admin.claim_approve": "/admin/claims/1/approve",
+    "admin.claim_refuse": "/admin/claims/1/refuse",
+    "admin.manager_revoke": "/admin/managers/1/revoke",
     # The programme's follow-up (tests/programme_support.py).
     **PROGRAMME_ROUTES,
 }

@@ -93,6 +93,15 @@ PUBLIC_PAGES: list[str] = [
     "/{lang}/needs/outcome/not-a-real-token",
     "/{lang}/needs/outcome/done",
     "/{lang}/alerts?topic=needs",
+    # Enterprises keeping their own entries (knowledgebase/public/manage_views.py); the pages of
+    # a signed-in manager are in ADMIN_PAGES (prepare_admin_site makes the admin one).
+    "/{lang}/enterprises/{enterprise}/claim",
+    "/{lang}/enterprises/{enterprise}/claim/sent",
+    "/{lang}/manage/sign-in",
+    "/{lang}/manage/sign-in?signed_out=1",
+    "/{lang}/manage/sign-in/sent",
+    "/{lang}/manage/sign-in/not-a-real-token",
+    "/{lang}/manage/",
 ]
 
 
@@ -195,6 +204,17 @@ ADMIN_PAGES: list[str] = [
     "/en/needs/buyer/{need_page}",
     "/sv/needs/answer/{need_answer}",
     "/en/needs/outcome/{need_outcome}",
+    # Enterprises' requests to manage their entries, and a manager's own pages (the admin is
+    # signed in as a manager too; {manager_link} is a sign-in link not yet used).
+    "/admin/claims/",
+    "/admin/claims/?status=all",
+    "/admin/claims/{claim}",
+    "/admin/claims/{claim_approved}",
+    "/sv/manage/",
+    "/en/manage/",
+    "/sv/manage/entries/{entry}",
+    "/en/manage/entries/{entry}?saved=contact%2Creview",
+    "/sv/manage/sign-in/{manager_link}",
 ]
 # Seen without signing in.
 ANONYMOUS_ADMIN_PAGES: list[str] = ["/auth/login", "/auth/login?next=/admin/users/"]
@@ -235,6 +255,36 @@ def prepare_admin_site(app, client) -> dict[str, int]:
                "request": changes["request"], "job_done": done.id, "job_failed": failed.id}
     ids.update(needs_site(app))
     ids.update(prepare_programme(app))
+    ids.update(prepare_claims(app, client, entry_id))
+    return ids
+
+
+MANAGER_LINK = re.compile(r"/sv/manage/sign-in/([A-Za-z0-9_-]+)")
+
+
+def prepare_claims(app, client, entry_id: int) -> dict[str, object]:
+    """A waiting request to manage the enterprise ``entry_id`` and an approved one, whose
+    fictional manager ``client`` is signed in as (beside the administrator); and a second
+    sign-in link, not yet used (``manager_link``, the token)."""
+    from knowledgebase.models.base import now_utc
+    from knowledgebase.services.upkeep import claims, managers
+
+    with app.app_context():
+        entry = db.session.get(m.Entry, entry_id)
+        admin = db.session.scalars(select(m.User).where(m.User.role == "admin")).first()
+        waiting = claims.create_claim(entry, "Fiktiv Person 2", "fiktiv.person2@exempel.se", "",
+                                      "Fiktiv fråga: jag arbetar där.", "sv", now_utc())
+        approved = claims.create_claim(entry, "Fiktiv Ansvarig", "fiktiv.ansvarig@exempel.se", "Verksamhetsledare",
+                                       "", "sv", now_utc())
+        _grant, outgoing = claims.approve(approved, admin, now_utc())
+        db.session.commit()
+        first = MANAGER_LINK.search(outgoing.mail.text).group(0)
+        ids = {"claim": waiting.id, "claim_approved": approved.id}
+    assert client.post(first).status_code == 302
+    with app.app_context():
+        second = managers.prepare_sign_in("fiktiv.ansvarig@exempel.se", "sv", now_utc())
+        db.session.commit()
+        ids["manager_link"] = MANAGER_LINK.search(second.mail.text).group(1)
     return ids
 
 

@@ -69,6 +69,9 @@ def admin_page(playwright, tmp_path_factory):
     with LiveServer(app) as server, tempfile.TemporaryDirectory() as profile:
         page = open_page(playwright, profile, server.url)
         log_in(page, email, PASSWORD)
+        # The administrator is a fictional enterprise's manager too (prepare_admin_site).
+        page.goto(f"{server.url}/sv/manage/sign-in/{ids['manager_link']}")
+        page.click("#submit")
         page.ids = ids
         yield page
         page.context.close()

@@ -17,7 +17,7 @@ from knowledgebase.extensions import db
 from knowledgebase.services.curation import revisions
 from tests.conftest import close_app, make_curation_app
 from tests.needs_support import need_form, waiting_need
-from tests.upkeep_support import enterprise_changes
+from tests.upkeep_support import enterprise_changes, manager_grant, waiting_claim
 from tests.admin_support import accessibility_report, entry_with_revisions, waiting_suggestion
 from tests.programme_support import matrix_cases
 from tests.curation_support import (
@@ -208,6 +208,16 @@ CASES = [
          expected=(403, 302, 302)),
     Case("record a need's outcome", "POST", lambda app, ids: f"/admin/needs/{ids['need']}/outcome", waiting_need,
          data=lambda app, ids: {"awarded": "no"}, expected=(403, 302, 302)),
+    # Enterprises' requests to manage their entries (knowledgebase/admin/claim_views.py). An
+    # approval's mail goes to no server here: it is approved all the same, and says so.
+    Case("claims", "GET", lambda app, ids: "/admin/claims/?status=all", waiting_claim, expected=(403, 200, 200)),
+    Case("claim", "GET", lambda app, ids: f"/admin/claims/{ids['claim']}", waiting_claim, expected=(403, 200, 200)),
+    Case("approve a claim", "POST", lambda app, ids: f"/admin/claims/{ids['claim']}/approve", waiting_claim,
+         expected=(403, 302, 302)),
+    Case("refuse a claim", "POST", lambda app, ids: f"/admin/claims/{ids['claim']}/refuse", waiting_claim,
+         data=lambda app, ids: {"refuse-note": "Fiktivt skäl."}, expected=(403, 302, 302)),
+    Case("revoke a manager", "POST", lambda app, ids: f"/admin/managers/{ids['grant']}/revoke", manager_grant,
+         expected=(403, 302, 302)),
     # The programme's follow-up (knowledgebase/admin/programme_views.py and the modules beside it).
     *matrix_cases(Case, _numbers),
 ]
@@ -263,6 +273,7 @@ def test_matrix_covers_every_admin_route(matrix_app):
         "admin.programme_networks", "admin.network_new", "admin.network_edit", "admin.programme_followup",
         "admin.programme_export_csv", "admin.programme_export_xlsx", "admin.person", "admin.person_export",
         "admin.person_erase",
+        "admin.claim_list", "admin.claim_detail", "admin.claim_approve", "admin.claim_refuse", "admin.manager_revoke",
     }
     routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")}
     assert routes == covered

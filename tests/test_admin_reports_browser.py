@@ -127,6 +127,8 @@ ADMIN_PAGES = [
     # The programme's follow-up (the seeded programme is in the taxonomy).
     "/admin/programmes/", "/admin/programmes/new", "/admin/programmes/social-ekonomi-for-okad-valfard/activities/new",
     "/admin/programmes/social-ekonomi-for-okad-valfard/followup", "/admin/people",
+    # Enterprises' requests to manage their entries, and where a manager asks for a sign-in link.
+    "/admin/claims/", "/admin/claims/?status=all", "/sv/manage/sign-in",
 ] + [f"/admin/entries/new/{ct.key}" for ct in CONTENT_TYPES]
 
 

@@ -20,8 +20,10 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
+from knowledgebase.models.base import now_utc
 from knowledgebase.services.procurement import shortlist_share
 from knowledgebase.services.transfer import hsds
+from knowledgebase.services.upkeep import claims
 from tests.conftest import close_app, make_app
 from tests.curation_support import add_user, login
 from tests.programme_support import SEEDED, add_activity
@@ -81,6 +83,11 @@ def hostile_app(tmp_path_factory):
     app.request_class = RecordingRequest
     add_user(app, "admin", "fiktiv-admin@exempel.se")
     add_activity(app)
+    with app.app_context():
+        # A request to manage an enterprise (claim 1), so that its routes meet a real row.
+        enterprise = db.session.scalars(select(m.Enterprise).where(m.Enterprise.status == m.PUBLISHED)).first()
+        claims.create_claim(enterprise, "Fiktiv Person", "fiktiv.ansvarig@exempel.se", "", "", "sv", now_utc())
+        db.session.commit()
     yield app
     close_app(app)
 
@@ -100,7 +107,8 @@ def _samples(app) -> dict[str, str]:
                 "service_id": hsds.record_id("service", *hsds.service_keys()[0]),
                 "kind": "alert", "row_id": "1", "revision_id": "1", "suggestion_id": "1",
                 "request_id": "1", "user_id": "1", "type_key": "enterprise", "key": "enterprises-per-county",
-                "need_id": "1", "job_id": "1", "activity_id": "1", "registration_id": "1", "network_id": "1"}
+                "need_id": "1", "job_id": "1", "activity_id": "1", "registration_id": "1", "network_id": "1",
+                "claim_id": "1", "grant_id": "1"}
 
 
 def _slug_for(app, type_key: str | None) -> str:

@@ -4,6 +4,7 @@ in; what they may do follows their role (services.curation.accounts.PERMISSIONS)
 
 from knowledgebase.admin import activity_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import bulk_views  # noqa: F401  (registers its routes on bp)
+from knowledgebase.admin import claim_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import buyer_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import entry_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.admin import job_views  # noqa: F401  (registers its routes on bp)

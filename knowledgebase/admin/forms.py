@@ -56,3 +56,30 @@ class ImportForm(FlaskForm):
         description=_l("One .yaml file of entries, a taxonomy file, or a .zip of a whole export. "
                        "Nothing is saved until you have seen what would change."))
     submit = SubmitField(_l("Check the file (dry run)"))
+
+
+class ApproveClaimForm(FlaskForm):
+    submit = SubmitField(_l("Approve and send a sign-in link"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        # Shown beside the refuse form: prefixes keep the ids apart.
+        kwargs.setdefault("prefix", "approve")
+        super().__init__(*args, **kwargs)
+
+
+class RefuseClaimForm(FlaskForm):
+    note = TextAreaField(_l("Why is it refused?"), [InputRequired(message=_l("Write a short note.")),
+                                                     Length(max=2000)],
+                         description=_l("Seen by the other advisers, not by the person who asked."))
+    submit = SubmitField(_l("Refuse"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", "refuse")
+        super().__init__(*args, **kwargs)
+
+
+class RevokeManagerForm(FlaskForm):
+    """One button per manager (the templates write the CSRF field without an id, as it
+    repeats on the page)."""
+
+    submit = SubmitField(_l("Revoke access"))

@@ -10,9 +10,11 @@ from knowledgebase import models as m
 from knowledgebase.admin.blueprint import acting_user, bp, requires
 from knowledgebase.admin.forms import HandledForm, RejectForm
 from knowledgebase.admin.views import page_arg
+from knowledgebase.content_types import STATUS_LABELS as ENTRY_STATUS_LABELS
 from knowledgebase.extensions import db
 from knowledgebase.models.curation import SUGGESTION_STATUSES
 from knowledgebase.services.curation import suggestions, workflow
+from knowledgebase.services.curation.duplicates import REASON_LABELS
 from knowledgebase.services.content.entries import paginate
 
 
@@ -31,7 +33,8 @@ def _detail(suggestion: m.Suggestion, reject_form: RejectForm | None = None,
     return render_template("admin/suggestion_detail.html", suggestion=suggestion, form=reject_form or RejectForm(),
                            handled_form=handled_form or HandledForm(), municipality=municipality,
                            fields=suggestions.CORRECTION_FIELDS, note_only=suggestions.NOTE_ONLY_KINDS,
-                           status_labels=suggestions.STATUS_LABELS, kind_labels=suggestions.KIND_LABELS), status
+                           status_labels=suggestions.STATUS_LABELS, kind_labels=suggestions.KIND_LABELS,
+                           reason_labels=REASON_LABELS, entry_status_labels=ENTRY_STATUS_LABELS), status
 
 
 @bp.route("/suggestions/<int:suggestion_id>")

@@ -38,6 +38,7 @@ from knowledgebase.models.upkeep import (  # noqa: F401
     LinkCheck,
     ReminderLog,
 )
+from knowledgebase.models.claims import ClaimRequest, EntryManager, ManagerSignIn  # noqa: F401
 from knowledgebase.models.needs import Need, NeedAnswer, NeedRecipient  # noqa: F401
 from knowledgebase.models.content_version import ContentVersion  # noqa: F401
 from knowledgebase.models.programmes import (  # noqa: F401

@@ -64,6 +64,9 @@ class Suggestion(db.Model):
     website: Mapped[str] = mapped_column(String(500), default="")
     org_number: Mapped[str] = mapped_column(String(20), default="")
     municipality_code: Mapped[str] = mapped_column(String(4), default="")
+    # Enterprises that may be the same as the one proposed, found when it was sent
+    # ([{"id": ..., "title": ..., "reason": "org_number" | "similar_name"}]).
+    duplicates: Mapped[list | None] = mapped_column(JSON, nullable=True)
     # Accessibility problems: the page where it happened.
     page_url: Mapped[str] = mapped_column(String(500), default="")
     message: Mapped[str] = mapped_column(Text, default="")

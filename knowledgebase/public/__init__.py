@@ -2,6 +2,7 @@
 
 from knowledgebase.public import buyer_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.public import info_views  # noqa: F401  (registers its routes on bp)
+from knowledgebase.public import manage_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.public import need_answer_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.public import need_views  # noqa: F401  (registers its routes on bp)
 from knowledgebase.public import programme_views  # noqa: F401  (registers its routes on bp)

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from knowledgebase.forms import EMAIL_MESSAGE, REQUIRED, options
+from knowledgebase.forms import EMAIL_MESSAGE, REQUIRED, options, valid_org_number
 from knowledgebase.services.content.serialization import EMAIL_RE, URL_RE
 from knowledgebase.services.curation.suggestions import CORRECTION_FIELDS, LIMITS
 
@@ -43,7 +43,9 @@ class SuggestionForm(ReaderMessageForm):
     name = StringField(_l("Name of the enterprise"), [DataRequired(message=REQUIRED), Length(max=LIMITS["name"])])
     website = URLField(_l("Website (optional)"), [Optional(), Length(max=LIMITS["website"]), Regexp(
         URL_RE, message=_l("Enter a web address that starts with https:// or http://."))])
-    org_number = StringField(_l("Organisation number (optional)"), [Optional(), Length(max=LIMITS["org_number"])])
+    org_number = StringField(_l("Organisation number (optional)"), [Optional(), Length(max=LIMITS["org_number"]),
+                                                                                 valid_org_number],
+                             description=_l("Ten digits: NNNNNN-NNNN."))
     municipality = SelectField(_l("Municipality (optional)"), choices=[], default="")
     # Both.
     message = TextAreaField(_l("Your message"), [DataRequired(message=REQUIRED), Length(max=LIMITS["message"])],

@@ -22,6 +22,9 @@ from knowledgebase.services.content import entries as entry_service
 from knowledgebase.services.content import taxonomy
 from knowledgebase.services.curation import suggestions
 
+# At most this many similar enterprises are named on the thanks page.
+MAX_SIMILAR = 5
+
 
 def _entry_arg() -> m.Entry | None:
     """The published entry a correction is about (``?type=…&slug=…``), or None."""
@@ -64,20 +67,28 @@ def suggest():
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
         return render_template("public/suggest.html", form=form, entry=entry), status
+    similar = []
     if not form.homepage.data:
         values = {name: form[name].data or "" for name in form._fields
                   if name not in ("csrf_token", "homepage", "submit", "municipality")}
         if entry is None:
             values["municipality_code"] = form.municipality.data or ""
-        suggestions.create_suggestion("correction" if entry else "enterprise", g.lang, entry, **values)
+            suggestion = suggestions.propose_enterprise(g.lang, **values)
+            similar = [other.slug for other in suggestions.published_duplicates(suggestion)][:MAX_SIMILAR]
+        else:
+            suggestions.create_suggestion("correction", g.lang, entry, **values)
         db.session.commit()
     # A robot that filled the trap gets the same answer, and nothing is saved.
-    return redirect(url_for("public.suggest_thanks"))
+    return redirect(url_for("public.suggest_thanks", similar=",".join(similar) or None))
 
 
 @bp.route("/suggest/thanks")
 def suggest_thanks():
-    return render_template("public/suggest.html", form=None, entry=None, sent=True)
+    """Thanks; and, for a new enterprise that looks like one already published, a gentle note
+    with a link to it (``?similar=`` the slugs)."""
+    slugs = [slug for slug in inputs.arg_text("similar", 1000).split(",") if inputs.is_slug(slug)][:MAX_SIMILAR]
+    similar = [found for found in (entry_service.get_published(BY_KEY["enterprise"], slug) for slug in slugs) if found]
+    return render_template("public/suggest.html", form=None, entry=None, sent=True, similar=similar)
 
 
 @bp.route("/accessibility", methods=["GET", "POST"])

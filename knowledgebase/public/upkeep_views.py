@@ -37,7 +37,7 @@ def no_store(response):
 
 # -- confirming an entry ------------------------------------------------------------------
 
-def _counties(entry: m.Entry) -> list[m.County]:
+def form_counties(entry: m.Entry) -> list[m.County]:
     """The region's counties, and those of any municipality the entry names outside it."""
     counties = taxonomy.region_counties()
     outside = {mu.county_code for mu in entry.municipalities} - {c.code for c in counties}
@@ -52,13 +52,13 @@ def _confirm_form(entry: m.Entry) -> ConfirmForm:
         form = ConfirmForm(data={**data, "contact_lang": confirmations.upkeep_for(entry).lang})
     form.load_choices(list(db.session.scalars(select(m.LegalForm).order_by(m.LegalForm.name_sv))),
                       taxonomy.service_categories_by_name(),
-                      _counties(entry), g.lang)
+                      form_counties(entry), g.lang)
     return form
 
 
 def _render_confirm(entry, form, status=200, extra_errors=()):
     groups = [(county.name, [(mu.code, mu.name) for mu in county.municipalities])
-              for county in _counties(entry)]
+              for county in form_counties(entry)]
     return no_store((render_template("public/confirm.html", entry=entry, form=form, municipality_groups=groups,
                                      extra_errors=extra_errors), status))
 

@@ -33,6 +33,14 @@ ACTIONS = {
     "suggestion_accept": _l("Accepted a suggestion"),
     "suggestion_reject": _l("Rejected a suggestion"),
     "suggestion_handled": _l("Marked a suggestion as handled"),
+    "claim_request": _l("Asked to manage an entry"),
+    "claim_approve": _l("Approved a request to manage an entry"),
+    "claim_refuse": _l("Refused a request to manage an entry"),
+    "claim_revoke": _l("Revoked a manager's access"),
+    "manager_sign_in": _l("Manager signed in"),
+    "manager_sign_out": _l("Manager signed out"),
+    "manager_edit": _l("Manager changed contact details"),
+    "manager_suggest": _l("Manager sent changes for review"),
 }
 
 

@@ -17,7 +17,9 @@ from knowledgebase.content_types import BY_KEY, ContentType
 from knowledgebase.extensions import db
 from knowledgebase.models.base import now_utc
 from knowledgebase.models.curation import SUGGESTION_KINDS, SUGGESTION_STATUSES
+from knowledgebase.orgnr import normalise_org_number
 from knowledgebase.services.curation import audit
+from knowledgebase.services.curation.duplicates import likely_duplicates
 from knowledgebase.services.curation.revisions import current_data
 from knowledgebase.services.curation.workflow import WorkflowError, require
 
@@ -59,6 +61,32 @@ def create_suggestion(kind: str, lang: str, entry: m.Entry | None = None, **valu
     db.session.add(suggestion)
     db.session.flush()
     return suggestion
+
+
+def propose_enterprise(lang: str, **values: str) -> m.Suggestion:
+    """Queue a new social enterprise from the public form, with its organisation number in
+    the usual shape (the form has checked it) and the enterprises it may duplicate (same
+    organisation number, or a similar name in the same municipality) kept on the suggestion
+    for the adviser (``duplicates``)."""
+    number = (values.get("org_number") or "").strip()
+    if number:
+        values["org_number"] = normalise_org_number(number)
+    code = values.get("municipality_code") or ""
+    found = likely_duplicates(values.get("name") or "", values.get("org_number") or "", [code] if code else [])
+    suggestion = create_suggestion("enterprise", lang, **values)
+    suggestion.duplicates = [{"id": other.id, "slug": other.slug, "title": other.title_sv, "status": other.status,
+                              "reason": reason} for other, reason in found] or None
+    return suggestion
+
+
+def published_duplicates(suggestion: m.Suggestion) -> list[m.Enterprise]:
+    """The published enterprises among a suggestion's likely duplicates (the sender may see
+    those)."""
+    ids = [item["id"] for item in suggestion.duplicates or []]
+    if not ids:
+        return []
+    return list(db.session.scalars(select(m.Enterprise).where(
+        m.Enterprise.id.in_(ids), m.Enterprise.status == m.PUBLISHED).order_by(m.Enterprise.title_sv)))
 
 
 def queue(status: str = "waiting") -> Select:

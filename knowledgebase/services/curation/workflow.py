@@ -143,11 +143,24 @@ def update_entry(entry: m.Entry, data: dict[str, Any], user: m.User, expected_ve
     if not can_edit(user, entry):
         raise NotAllowed(_("Your role does not allow editing this entry."))
     check_version(entry, expected_version)
+    return _save(entry, data, user, action, note)
+
+
+def update_entry_by_enterprise(entry: m.Entry, data: dict[str, Any], author: str, note: str = "") -> m.Revision | None:
+    """Save content the enterprise changed itself (a manager of the entry, who has no adviser
+    account): a revision by ``author``, status and last verification kept. What an enterprise
+    may change is decided by its caller (services.upkeep.managers). Returns None when nothing
+    changed; raises ``FieldError``."""
+    return _save(entry, data, None, "edit", note, author)
+
+
+def _save(entry: m.Entry, data: dict[str, Any], user: m.User | None, action: str, note: str,
+          author: str = "") -> m.Revision | None:
     ct = for_entry(entry)
     ensure_baseline(entry)
     if not _apply(entry, ct, {**data, "status": entry.status, "last_verified": entry.last_verified}):
         return None
-    return record_revision(entry, user, action, note)
+    return record_revision(entry, user, action, note, author=author)
 
 
 def transition(entry: m.Entry, action: str, user: m.User, expected_version: int | None,

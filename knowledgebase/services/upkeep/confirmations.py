@@ -28,6 +28,8 @@ from knowledgebase.urls import confirmation_url, entry_page_url
 
 # Who sent a request when no adviser did.
 SCHEDULED = "reminders"
+# Who "sent" the change records made from a manager's edit page (no e-mail was sent).
+MANAGED = "manager"
 CONTACT_FACTS = ("email", "phone", "website", "address")
 
 
@@ -213,20 +215,47 @@ def submit_changes(request: m.ConfirmationRequest, values: dict[str, Any], today
     changed = changed_facts(entry, changes)
     unchanged = [f.key for f in provenance.facts_for(entry.type) if f not in changed]
     provenance.record(entry, unchanged, "enterprise", today)
+    suggestion = _queue_changes(
+        request, changes, message,
+        _("Sent with the confirmation link. Review and apply the changes: %(url)s", url=review_url(request.id)),
+        _("The enterprise (confirmation link)"))
+    _close(request, now, "changes")
+    return suggestion
+
+
+def _queue_changes(request: m.ConfirmationRequest, changes: dict[str, Any], message: str, how: str,
+                   sender_name: str) -> m.Suggestion:
+    """The enterprise's proposed ``changes`` as a correction in the suggestion queue, kept on
+    ``request`` for an adviser to apply (``apply_changes``) or reject."""
+    entry = request.entry
+    changed = changed_facts(entry, changes)
     data = current_data(entry)
     lines = [f"{item.label}: {describe_value(data, item)} → {describe_value(changes, item)}" for item in changed]
-    review = review_url(request.id)
     field_name = "contact" if all(item.key in CONTACT_FACTS for item in changed) else "other"
     suggestion = suggestions.create_suggestion(
         "correction", request.lang, entry, field=field_name, proposed="\n".join(lines),
-        message="\n\n".join(part for part in (
-            message.strip(), _("Sent with the confirmation link. Review and apply the changes: %(url)s", url=review))
-            if part),
-        sender_name=_("The enterprise (confirmation link)"), sender_email=request.email)
+        message="\n\n".join(part for part in (message.strip(), how) if part),
+        sender_name=sender_name, sender_email=request.email)
     request.changes = changes
     request.suggestion_id = suggestion.id
-    _close(request, now, "changes")
     return suggestion
+
+
+def queue_managed_changes(entry: m.Entry, email: str, lang: str, changes: dict[str, Any], now: datetime,
+                          review_url: Callable[[int], str], message: str = "") -> m.Suggestion:
+    """Changes an entry's manager proposed on their own edit page (services.upkeep.managers):
+    kept as a used confirmation request (``sent_by`` MANAGED), so that they wait in the same
+    review, and are applied the same way, as changes sent with a confirmation link."""
+    # The record needs a unique hash; its token is never sent, so nobody can open it.
+    _token, digest = outbox.new_token()
+    request = m.ConfirmationRequest(entry_id=entry.id, token_hash=digest, email=email, lang=lang, created_at=now,
+                                    expires_at=now, sent_by=MANAGED, closed_at=now, outcome="changes")
+    db.session.add(request)
+    db.session.flush()
+    return _queue_changes(
+        request, changes, message,
+        _("Sent by the enterprise's manager. Review and apply the changes: %(url)s", url=review_url(request.id)),
+        _("The enterprise (its manager)"))
 
 
 def describe_value(data: dict[str, Any], item: provenance.Fact) -> str:
