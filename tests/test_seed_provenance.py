@@ -123,3 +123,13 @@ def test_the_page_shows_the_source_date_of_a_seeded_fact(app, client, tmp_path):
     assert "Not confirmed since January 2013" in page
     assert "https://example.org/broschyr" in page
     assert "Not confirmed yet" not in page
+
+
+def test_a_seeded_enterprise_shows_how_old_its_source_is(seeded_client):
+    """Visby Catering's municipality comes from a column of 19 January 2013 (seed_data)."""
+    en = seeded_client.get("/en/enterprises/visby-catering").get_data(as_text=True)
+    sv = seeded_client.get("/sv/enterprises/visby-catering").get_data(as_text=True)
+    assert "Not confirmed since January 2013" in en
+    assert "Inte bekräftad sedan januari 2013" in sv
+    assert "https://helagotland.se/ledare/artikel.aspx?articleid=8248542" in en
+    assert "Not confirmed yet" not in en
