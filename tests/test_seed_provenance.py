@@ -8,6 +8,7 @@ import pytest
 import yaml
 from sqlalchemy import select
 
+from knowledgebase import content_version
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.services.transfer.imports import ImportFailed, import_path
@@ -58,10 +59,12 @@ def test_new_and_existing_entries_get_the_seeded_provenance_and_a_second_import_
                          {"services": ["cleaning"]}),
             "website": ("register", date(2026, 1, 10), "", "", {"website": "https://example.org/fiktiv"}),
         }
+        version = content_version.read().number
         again = import_path(path)
         db.session.commit()
         assert again.unchanged["enterprise"] == 1, again.entries
         assert stored(ENTERPRISE["slug"]) == rows
+        assert content_version.read().number == version  # not a single row written
 
     # The ORM path: an existing entry whose provenance the file changes.
     changed = yaml.safe_load(yaml.safe_dump(ENTERPRISE))
@@ -70,6 +73,7 @@ def test_new_and_existing_entries_get_the_seeded_provenance_and_a_second_import_
         report = import_path(write(tmp_path / "b", [changed]))
         db.session.commit()
         assert report.updated["enterprise"] == 1
+        assert content_version.read().number > version
         assert stored(ENTERPRISE["slug"])["website"][:3] == ("document", date(2025, 5, 2), "https://example.org/ny")
 
 
