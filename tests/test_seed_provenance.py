@@ -1,7 +1,7 @@
 """The seed format's ``provenance:`` key: checked like the other fields, recorded as the facts'
 provenance on both import paths, unchanged on a second import, and shown on the page."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -83,6 +83,8 @@ def test_new_and_existing_entries_get_the_seeded_provenance_and_a_second_import_
     ({"area": {"source": "brochure", "date": "2013-01-19"}}, "provenance.area.source", "måste vara en av"),
     ({"area": {"source": "document", "date": "19 januari 2013"}}, "provenance.area.date", "måste vara ett datum"),
     ({"area": {"source": "document"}}, "provenance.area.date", "måste fyllas i"),
+    ({"area": {"source": "document", "date": datetime(2013, 1, 19, 10, 0)}}, "provenance.area.date",
+     "måste vara ett datum"),
     ({"area": {"source": "document", "date": (date.today() + timedelta(days=1)).isoformat()}},
      "provenance.area.date", "ligger i framtiden"),
     ({"area": {"source": "document", "date": "2013-01-19", "confirmed": True}}, "provenance.area.confirmed",
