@@ -139,3 +139,13 @@ def test_a_seeded_enterprise_shows_how_old_its_source_is(seeded_client):
     assert "Inte bekräftad sedan januari 2013" in sv
     assert "https://helagotland.se/ledare/artikel.aspx?articleid=8248542" in en
     assert "Not confirmed yet" not in en
+
+
+def test_the_api_gives_the_seeded_source_and_its_date(seeded_client):
+    facts = seeded_client.get("/api/v1/enterprises/visby-catering").get_json()["facts"]
+    assert facts == [{
+        "fact": "area", "source": "document", "confirmed_at": "2013-01-19", "stale": True, "changed_since": False,
+        "source_note": "Helagotland (Gotlands Allehanda), Sociala företag ger ömsesidig nytta, krönika 2013-01-19: "
+                       "nämner företaget bland åtta sociala företag på Gotland",
+        "source_url": "https://helagotland.se/ledare/artikel.aspx?articleid=8248542",
+    }]
