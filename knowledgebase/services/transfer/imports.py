@@ -111,9 +111,10 @@ def _read_entry_file(path: Path, vocabulary: Vocabulary) -> CheckedFile | Import
 def _clean_entry(ct: ContentType, raw: Any, vocabulary: Vocabulary, today: date) -> dict[str, Any]:
     """``clean_entry_data`` and, under ``seed_provenance.KEY``, the entry's checked
     ``provenance:`` (``seed_provenance.check``)."""
-    own = raw.get(seed_provenance.KEY) if isinstance(raw, dict) else None
+    own = None
     if isinstance(raw, dict) and seed_provenance.KEY in raw:
-        raw = {key: value for key, value in raw.items() if key != seed_provenance.KEY}
+        raw = dict(raw)
+        own = raw.pop(seed_provenance.KEY)
     clean = clean_entry_data(ct, raw, vocabulary)
     clean[seed_provenance.KEY] = seed_provenance.check(ct.key, own, clean, today)
     return clean
@@ -222,7 +223,8 @@ def _record_provenance(applied: list[tuple], new_ids: dict[tuple[str, str], int]
     new = [new_ids[(ct.key, clean["slug"])] for ct, clean, entry in wanted if entry is None]
     loaded: dict[int, m.Entry] = {}
     for start in range(0, len(new), 500):
-        loaded.update((e.id, e) for e in db.session.scalars(select(m.Entry).where(m.Entry.id.in_(new[start:start + 500]))))
+        query = select(m.Entry).where(m.Entry.id.in_(new[start:start + 500]))
+        loaded.update((e.id, e) for e in db.session.scalars(query))
     for ct, clean, entry in wanted:
         seed_provenance.record(entry or loaded[new_ids[(ct.key, clean["slug"])]], clean[seed_provenance.KEY])
 
