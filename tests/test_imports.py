@@ -1,6 +1,7 @@
 """Import and export of the seed format: all or nothing, idempotent, and a true round trip."""
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from knowledgebase import search
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
 from knowledgebase.services.transfer.exports import export_to
+from knowledgebase.services.upkeep import seed_provenance
 from knowledgebase.services.transfer.imports import ImportFailed, import_path
 from knowledgebase.services.content.serialization import (
     TaxonomyRows,
@@ -168,6 +170,14 @@ def test_export_then_import_into_an_empty_database_round_trips(seeded_app, app_f
     assert first_files == second_files
     for name in first_files:
         assert (first / name).read_text(encoding="utf-8") == (second / name).read_text(encoding="utf-8"), name
+    # The seeded facts' provenance goes through the round trip too (a source's date and address).
+    enterprises = yaml.safe_load((first / "entries" / "enterprises.yaml").read_text(encoding="utf-8"))
+    sourced = [e for e in enterprises["entries"] if e.get("provenance")]
+    assert len(sourced) >= 5
+    assert any(item["date"] == date(2013, 1, 19) for e in sourced for item in e["provenance"].values())
+    with empty.app_context():
+        assert db.session.scalar(select(func.count()).select_from(m.FactProvenance)) == sum(
+            len(e["provenance"]) for e in sourced)
 
 
 def test_the_order_of_links_is_not_a_change(app, tmp_path):
@@ -211,6 +221,9 @@ EXTRA = {
             "packages": ["1.2"],
             "sources": [{"title": "Testdata (fiktiv)", "url": "https://example.org/a"},
                         {"title": "Mer testdata (fiktiv)", "url": ""}],
+            "provenance": {"services": {"source": "document", "date": "2013-01-19", "url": "https://example.org/a",
+                                        "note": "Testdata (fiktiv)"},
+                           "org_number": {"source": "register", "date": "2026-02-01"}},
         },
     ],
 }
@@ -265,6 +278,7 @@ def test_new_entries_get_the_same_rows_as_through_the_orm(app_factory, tmp_path)
         db.session.commit()
         assert sum(report.created.values()) == len(report.entries) > 50
         bulk_rows = _rows()
+        assert len(bulk_rows["fact_provenance"]) >= 2  # at least the fixture's two
         assert search.check().is_clean()
         assert search.count_indexable() == sum(1 for _ in search_ids(bulk))
     _taxonomy_slugs(bulk)
@@ -280,16 +294,21 @@ def test_new_entries_get_the_same_rows_as_through_the_orm(app_factory, tmp_path)
                 data = yaml.safe_load(path.read_text(encoding="utf-8"))
                 ct = BY_KEY[data["type"]]
                 for raw in data["entries"]:
+                    own = raw.pop("provenance", None)
                     clean = clean_entry_data(ct, raw, vocabulary)
                     entry = ct.model()
                     db.session.add(entry)
                     apply_entry_data(entry, ct, clean, taxonomy)
-                    made.append((entry, ct, clean))
+                    made.append((entry, ct, clean, seed_provenance.check(ct.key, own, clean, date.today())))
         db.session.flush()
         with db.session.no_autoflush:
-            for entry, ct, clean in made:
+            for entry, ct, clean, _own in made:
                 if any(clean[f.name] for f in ct.fields if f.kind.links_entries):
                     apply_entry_links(entry, ct, clean)
+        db.session.flush()
+        # The facts' provenance once every entry is written, in file order, as the importer does.
+        for entry, _ct, _clean, own in made:
+            seed_provenance.record(entry, own)
         db.session.commit()
         assert _rows() == bulk_rows
         assert search.check().is_clean()

@@ -5,7 +5,7 @@ shares (``services.content.serialization``) use them alike."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -127,7 +127,8 @@ def iso_date(name: str, value: Any) -> date | None:
     """A date (YYYY-MM-DD), or None for an empty value."""
     if value in (None, ""):
         return None
-    if isinstance(value, date):
+    # A YAML timestamp ("2013-01-19 10:00") is read as a datetime, which is a date too.
+    if isinstance(value, date) and not isinstance(value, datetime):
         return value
     try:
         return date.fromisoformat(str(value).strip())

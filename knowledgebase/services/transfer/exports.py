@@ -17,6 +17,8 @@ from knowledgebase.services.procurement import route_guide
 from knowledgebase.services.programmes import catalogue
 from knowledgebase.services.transfer.imports import ENTRY_FILES, LIMITS_FILE, PROGRAMMES_FILE, TAXONOMY_LISTS
 from knowledgebase.services.content.serialization import entry_to_data
+from knowledgebase.services.curation.revisions import to_json
+from knowledgebase.services.upkeep import seed_provenance
 
 
 class _Dumper(yaml.SafeDumper):
@@ -73,12 +75,25 @@ def export_to(directory: str | Path) -> dict[str, int]:
     _dump(root / "taxonomy" / PROGRAMMES_FILE, catalogue.export_programmes())
     groups = [list(g.terms) for g in db.session.scalars(select(m.SynonymGroup).order_by(m.SynonymGroup.id))]
     _dump(root / "search" / "synonyms.yaml", {"groups": groups})
+    provenance_rows = seed_provenance.rows_by_entry()
     for ct in CONTENT_TYPES:
         entries = list(db.session.scalars(select(ct.model).order_by(ct.model.slug)))
         _dump(root / "entries" / ENTRY_FILES[ct.key],
-              {"type": ct.key, "entries": [entry_to_data(e, ct) for e in entries]})
+              {"type": ct.key, "entries": [_entry_out(e, ct, provenance_rows.get(e.id, [])) for e in entries]})
         counts[ct.key] = len(entries)
     return counts
+
+
+def _entry_out(entry: m.Entry, ct: Any, rows: list[m.FactProvenance]) -> dict[str, Any]:
+    """An entry in the seed format with its facts' provenance (before ``last_verified``)."""
+    data = entry_to_data(entry, ct)
+    if rows:
+        facts = seed_provenance.to_data(entry, rows, to_json(data))
+        if facts:
+            last_verified = data.pop("last_verified")
+            data[seed_provenance.KEY] = facts
+            data["last_verified"] = last_verified
+    return data
 
 
 def _write_csv(path: Path, header: tuple[str, ...], rows: list[tuple]) -> None:

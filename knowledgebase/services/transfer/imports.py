@@ -7,6 +7,7 @@ the database is left as it was."""
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ from knowledgebase.content_types import BY_KEY, CONTENT_TYPES, ContentType
 from knowledgebase.extensions import db
 from knowledgebase.services.procurement import route_guide
 from knowledgebase.services.programmes import catalogue
+from knowledgebase.services.curation.revisions import to_json
+from knowledgebase.services.upkeep import seed_provenance
 from knowledgebase.services.transfer.seed_io import ImportFailed, ImportReport, read_yaml, seed_files
 from knowledgebase.services.transfer.taxonomy_import import import_named_list, import_places, import_synonyms, import_themes
 from knowledgebase.services.content.serialization import (
@@ -94,14 +97,27 @@ def _read_entry_file(path: Path, vocabulary: Vocabulary) -> CheckedFile | Import
     except ImportFailed as exc:
         return exc
     checked = []
+    today = date.today()
     for index, raw in enumerate(raw_entries, 1):
         slug = raw.get("slug") if isinstance(raw, dict) else None
         label = str(slug or f"#{index}")
         try:
-            checked.append((label, clean_entry_data(ct, raw, vocabulary), None))
+            checked.append((label, _clean_entry(ct, raw, vocabulary, today), None))
         except FieldError as exc:
             checked.append((label, None, _entry_error(path, label, exc)))
     return ct.key, checked
+
+
+def _clean_entry(ct: ContentType, raw: Any, vocabulary: Vocabulary, today: date) -> dict[str, Any]:
+    """``clean_entry_data`` and, under ``seed_provenance.KEY``, the entry's checked
+    ``provenance:`` (``seed_provenance.check``)."""
+    own = None
+    if isinstance(raw, dict) and seed_provenance.KEY in raw:
+        raw = dict(raw)
+        own = raw.pop(seed_provenance.KEY)
+    clean = clean_entry_data(ct, raw, vocabulary)
+    clean[seed_provenance.KEY] = seed_provenance.check(ct.key, own, clean, today)
+    return clean
 
 
 def _read_procs() -> int:
@@ -160,7 +176,7 @@ def _import_entries(files: list[tuple[Path, CheckedFile]], report: ImportReport)
             if entry is None:
                 applied.append((path, ct, clean, None, None))
                 continue
-            before = entry_to_data(entry, ct)
+            before = _state(entry, ct, clean)
             apply_entry_data(entry, ct, clean, taxonomy)
             applied.append((path, ct, clean, entry, before))
     db.session.flush()
@@ -182,11 +198,35 @@ def _import_entries(files: list[tuple[Path, CheckedFile]], report: ImportReport)
     if errors:
         raise ImportFailed(errors)
     db.session.flush()
+    _record_provenance(applied, new_ids)
     for path, ct, clean, entry, before in applied:
         outcome = "created" if entry is None else (
-            "unchanged" if before == entry_to_data(entry, ct) else "updated")
+            "unchanged" if before == _state(entry, ct, clean) else "updated")
         getattr(report, outcome)[ct.key] += 1
         report.entries.append((ct.key, clean["slug"], outcome))
+
+
+def _state(entry: m.Entry, ct: ContentType, clean: dict[str, Any]) -> dict[str, Any]:
+    """What an import compares to tell an updated entry from an unchanged one: the entry's
+    data and, when the file gives any, its facts' provenance."""
+    data = entry_to_data(entry, ct)
+    if clean.get(seed_provenance.KEY):
+        rows = seed_provenance.rows_by_entry([entry.id]).get(entry.id, [])
+        data[seed_provenance.KEY] = seed_provenance.to_data(entry, rows, to_json(data))
+    return data
+
+
+def _record_provenance(applied: list[tuple], new_ids: dict[tuple[str, str], int]) -> None:
+    """Record the provenance the file gives for the facts of its entries, now written
+    (the new ones, inserted without the ORM, loaded for it)."""
+    wanted = [(ct, clean, entry) for _path, ct, clean, entry, _before in applied if clean.get(seed_provenance.KEY)]
+    new = [new_ids[(ct.key, clean["slug"])] for ct, clean, entry in wanted if entry is None]
+    loaded: dict[int, m.Entry] = {}
+    for start in range(0, len(new), 500):
+        query = select(m.Entry).where(m.Entry.id.in_(new[start:start + 500]))
+        loaded.update((e.id, e) for e in db.session.scalars(query))
+    for ct, clean, entry in wanted:
+        seed_provenance.record(entry or loaded[new_ids[(ct.key, clean["slug"])]], clean[seed_provenance.KEY])
 
 
 def _existing_entries(cleaned: list[tuple[Path, ContentType, dict]]) -> dict[tuple[str, str], m.Entry]:
