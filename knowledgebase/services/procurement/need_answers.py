@@ -43,9 +43,8 @@ class LinkClosed(NeedError):
 
 def find_recipient(token: str, today: date) -> m.NeedRecipient:
     """The enterprise's copy of a need behind an answer link."""
-    recipient = db.session.scalars(select(m.NeedRecipient).where(
-        m.NeedRecipient.token_hash == outbox.hash_token(token))).first()
-    if recipient is None or not outbox.same_hash(recipient.token_hash, token):
+    recipient = outbox.by_token(m.NeedRecipient.token_hash, token)
+    if recipient is None:
         raise LinkUnknown(_("This link is not valid."))
     if recipient.closed_at is not None:
         raise LinkClosed(_("You have already answered this need. Thank you!"))

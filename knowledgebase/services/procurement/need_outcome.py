@@ -45,8 +45,8 @@ def follow_up(need: m.Need, now: datetime) -> outbox.Outgoing:
 
 
 def find_by_outcome_token(token: str, now: datetime) -> m.Need:
-    need = db.session.scalars(select(m.Need).where(m.Need.outcome_hash == outbox.hash_token(token))).first()
-    if need is None or not outbox.same_hash(need.outcome_hash, token):
+    need = outbox.by_token(m.Need.outcome_hash, token)
+    if need is None:
         raise NeedError(_("This link is not valid, or it has already been used."))
     days = current_app.config["NEED_OUTCOME_DAYS"]
     if need.outcome_asked_at is None or aware(need.outcome_asked_at) + timedelta(days=days) <= now:

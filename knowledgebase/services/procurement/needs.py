@@ -121,8 +121,8 @@ def post_need(values: NeedValues, lang: str, now: datetime) -> tuple[m.Need, out
 def confirm_need(token: str, now: datetime) -> tuple[m.Need, outbox.Outgoing]:
     """Put the need behind a confirmation link into the advisers' queue (the link then stops
     working) and return the e-mail that gives the buyer the private page of answers."""
-    need = db.session.scalars(select(m.Need).where(m.Need.confirm_hash == outbox.hash_token(token))).first()
-    if need is None or not outbox.same_hash(need.confirm_hash, token) or need.status != "unconfirmed":
+    need = outbox.by_token(m.Need.confirm_hash, token)
+    if need is None or need.status != "unconfirmed":
         raise NeedError(_("This link is not valid, or it has already been used."))
     if aware(need.created_at) + timedelta(days=current_app.config["NEED_CONFIRM_DAYS"]) <= now:
         raise NeedError(_("This link has expired. Post the need again to get a new one."))

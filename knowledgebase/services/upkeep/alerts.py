@@ -90,10 +90,8 @@ def subscribe(email: str, lang: str, now: datetime, municipality_code: str | Non
 
 def confirm(token: str, now: datetime) -> m.AlertSubscription:
     """Activate the subscription behind a confirmation link (which then stops working)."""
-    subscription = db.session.scalars(select(m.AlertSubscription).where(
-        m.AlertSubscription.confirm_hash == outbox.hash_token(token))).first()
-    if subscription is None or not outbox.same_hash(subscription.confirm_hash, token) \
-            or subscription.unsubscribed_at is not None:
+    subscription = outbox.by_token(m.AlertSubscription.confirm_hash, token)
+    if subscription is None or subscription.unsubscribed_at is not None:
         raise AlertError(_("This link is not valid, or it has already been used."))
     if aware(subscription.created_at) + timedelta(days=CONFIRM_DAYS) <= now:
         raise AlertError(_("This link has expired. Subscribe again to get a new one."))

@@ -150,9 +150,8 @@ def county_enterprises(county_code: str) -> list[m.Enterprise]:
 def find_request(entry_id: int, token: str, now: datetime) -> m.ConfirmationRequest:
     """The open request behind ``token`` for entry ``entry_id``; raises ``LinkUnknown`` or
     ``LinkClosed``."""
-    request = db.session.scalars(select(m.ConfirmationRequest).where(
-        m.ConfirmationRequest.token_hash == outbox.hash_token(token))).first()
-    if request is None or request.entry_id != entry_id or not outbox.same_hash(request.token_hash, token):
+    request = outbox.by_token(m.ConfirmationRequest.token_hash, token)
+    if request is None or request.entry_id != entry_id:
         raise LinkUnknown(_("This link is not valid."))
     if request.closed_at is not None:
         if request.outcome == "replaced":

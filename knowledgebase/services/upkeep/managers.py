@@ -97,9 +97,8 @@ def prepare_sign_in(email: str, lang: str, now: datetime, welcome: m.Entry | Non
 
 def use_link(token: str, now: datetime) -> m.ManagerSignIn:
     """Start a session with the sign-in link ``token``; raises ``LinkUnknown`` or ``LinkClosed``."""
-    sign_in = db.session.scalars(select(m.ManagerSignIn).where(
-        m.ManagerSignIn.token_hash == outbox.hash_token(token))).first()
-    if sign_in is None or not outbox.same_hash(sign_in.token_hash, token):
+    sign_in = outbox.by_token(m.ManagerSignIn.token_hash, token)
+    if sign_in is None:
         raise LinkUnknown(_("This link is not valid."))
     if sign_in.used_at is not None:
         raise LinkClosed(_("This sign-in link has already been used. Ask for a new one."))

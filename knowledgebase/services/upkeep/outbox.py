@@ -12,9 +12,11 @@ import secrets
 import smtplib
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from knowledgebase import mail
 from knowledgebase import models as m
@@ -42,6 +44,14 @@ def hash_token(token: str) -> str:
 def same_hash(stored: str, token: str) -> bool:
     """Whether ``token`` hashes to ``stored``, compared in constant time."""
     return bool(stored) and hmac.compare_digest(stored, hash_token(token))
+
+
+def by_token(column: Any, token: str) -> Any | None:
+    """The row whose hash ``column`` (a model attribute, e.g. ``m.Need.confirm_hash``) holds
+    the hash of the link token ``token``, or None. Only hashes are stored; the database finds
+    the row by the hash and the match is checked again in constant time."""
+    row = db.session.scalars(select(column.class_).where(column == hash_token(token))).first()
+    return row if row is not None and same_hash(getattr(row, column.key), token) else None
 
 
 def unsubscribe_token(kind: str, row_id: int, salt: str) -> str:
