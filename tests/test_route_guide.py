@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from knowledgebase.services.procurement import needs, route_guide
+from knowledgebase.services.procurement import limits, needs, route_guide
 from knowledgebase.services.transfer.imports import ImportFailed, import_path
 from tests.test_buyers import english, fictional_suppliers
 
@@ -35,7 +35,7 @@ def routes(answer) -> dict[str, str]:
     ("2389585 SEK", 2_389_585), ("1000,00", 1_000), ("0", 0),
 ])
 def test_values_as_people_write_them(raw, value):
-    assert route_guide.parse_value(raw) == value
+    assert limits.parse_value(raw) == value
 
 
 @pytest.mark.parametrize("raw, currency, value", [
@@ -43,19 +43,19 @@ def test_values_as_people_write_them(raw, value):
     ("5404000 euro", "EUR", 5_404_000),
 ])
 def test_values_in_euros(raw, currency, value):
-    assert route_guide.parse_value(raw, currency) == value
+    assert limits.parse_value(raw, currency) == value
 
 
 @pytest.mark.parametrize("raw, currency", [("216 000 kr", "EUR"), ("216 000 EUR", "SEK"), ("€", "EUR")])
 def test_a_value_in_one_currency_is_not_read_as_the_other(raw, currency):
     with pytest.raises(ValueError):
-        route_guide.parse_value(raw, currency)
+        limits.parse_value(raw, currency)
 
 
 @pytest.mark.parametrize("raw", ["", "abc", "-5", "1.5", "10e6", "9" * 14])
 def test_values_that_are_not_kronor(raw):
     with pytest.raises(ValueError):
-        route_guide.parse_value(raw)
+        limits.parse_value(raw)
 
 
 @pytest.mark.parametrize("value, level, direct", [
@@ -136,11 +136,11 @@ def test_in_2026_the_guide_uses_the_2026_2027_rows(app):
     with app.app_context():
         answer = guide(500_000)
         services, bilaga2, works = answer.threshold, guide(1, "85000000").threshold, guide(1, "45112712").threshold
-        limits = route_guide.current_limits(TODAY)
+        current = limits.current_limits(TODAY)
     assert (services.key, services.amount, services.currency) == ("eu_threshold_services", 216_000, "EUR")
     assert (bilaga2.amount, bilaga2.currency, works.amount, works.currency) == (750_000, "EUR", 5_404_000, "EUR")
-    assert limits["eu_threshold_services_central"].amount == 140_000
-    assert limits["direct_award_bilaga2"].amount == 750_000
+    assert current["eu_threshold_services_central"].amount == 140_000
+    assert current["direct_award_bilaga2"].amount == 750_000
     for limit in (services, bilaga2, works):
         assert (limit.valid_from, limit.valid_to) == (date(2026, 1, 1), date(2027, 12, 31)) and not limit.expired
     assert services.source_url == "http://data.europa.eu/eli/reg_del/2025/2152/oj"
@@ -262,7 +262,7 @@ def test_guidance_articles_are_linked(seeded_app):
 ])
 def test_limit_files_are_checked(app, data, message):
     with english(app), pytest.raises(ValueError, match=message):
-        route_guide.import_limits(data, "procurement_limits.yaml")
+        limits.import_limits(data, "procurement_limits.yaml")
 
 
 def test_a_bad_limit_refuses_the_whole_import(app, tmp_path):
@@ -289,7 +289,7 @@ def test_an_adviser_updates_a_threshold_through_the_seed_format(app, client, tmp
     with app.app_context():
         import_path(update)
         db.session.commit()
-        assert route_guide.current_limits(TODAY)["eu_threshold_services"].currency == "SEK"
+        assert limits.current_limits(TODAY)["eu_threshold_services"].currency == "SEK"
     html = " ".join(client.get("/en/procurement/route-guide?value=2400000&service=cleaning").get_data(
         as_text=True).split())
     assert "above the direct-award limit (700,000 kr) and below the EU threshold (2,500,000 kr)" in html
@@ -298,7 +298,7 @@ def test_an_adviser_updates_a_threshold_through_the_seed_format(app, client, tmp
 
 def test_limits_in_euros_round_trip_through_the_seed_format(app):
     with app.app_context():
-        exported = route_guide.export_limits()["limits"]
+        exported = limits.export_limits()["limits"]
         euro = [row for row in exported if row.get("currency") == "EUR"]
         assert {row["key"] for row in euro} == {"direct_award_bilaga2", "eu_threshold_services",
                                                 "eu_threshold_services_central", "eu_threshold_works",
@@ -308,9 +308,9 @@ def test_limits_in_euros_round_trip_through_the_seed_format(app):
         for row in db.session.scalars(select(m.ProcurementLimit)):
             db.session.delete(row)
         db.session.commit()
-        assert route_guide.import_limits({"limits": exported}, "procurement_limits.yaml") == len(exported)
+        assert limits.import_limits({"limits": exported}, "procurement_limits.yaml") == len(exported)
         db.session.commit()
-        assert route_guide.export_limits()["limits"] == exported
+        assert limits.export_limits()["limits"] == exported
 
 
 # -- the page -------------------------------------------------------------------------------

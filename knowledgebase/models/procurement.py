@@ -25,7 +25,7 @@ class ProcurementLimit(db.Model):
     """One amount (excl. VAT) for one period, e.g. the EU threshold for services bought by
     municipalities in 2024-2025, in kronor (or in euros, ``currency``, when only the euro amount
     could be sourced). ``key`` says which amount it is (see
-    ``services.procurement.route_guide.LIMIT_KEYS``); advisers add a row for each new period through
+    ``services.procurement.limits.LIMIT_KEYS``); advisers add a row for each new period through
     seed_data/taxonomy/procurement_limits.yaml."""
 
     __tablename__ = "procurement_limit"

@@ -19,7 +19,7 @@ from knowledgebase.public.blueprint import bp
 from knowledgebase.public.statistics_views import map_context
 from knowledgebase.public.views import page_arg
 from knowledgebase.services.content import taxonomy
-from knowledgebase.services.procurement import buyers, route_guide, shortlist
+from knowledgebase.services.procurement import buyers, limits, route_guide, shortlist
 from knowledgebase.services.curation.accounts import can
 from knowledgebase.urls import external_url
 
@@ -99,10 +99,10 @@ def route_guide_page():
     errors: dict[str, str] = {}
     value = None
     raw_value = inputs.arg_text("value", 40)
-    currency = inputs.arg_choice("currency", route_guide.CURRENCIES, "SEK")
+    currency = inputs.arg_choice("currency", limits.CURRENCIES, "SEK")
     if raw_value:
         try:
-            value = route_guide.parse_value(raw_value, currency)
+            value = limits.parse_value(raw_value, currency)
         except ValueError:
             errors["value"] = (_("Enter the value in whole euros, for example 216 000.") if currency == "EUR" else
                                _("Enter the value in whole kronor, for example 500 000."))
@@ -123,10 +123,10 @@ def route_guide_page():
     categories = taxonomy.service_categories()
     return render_template("public/route_guide.html", guide=guide, errors=errors, raw_value=raw_value,
                            service_arg=service_arg, municipality_arg=code, currency=currency,
-                           currencies=route_guide.CURRENCIES,
+                           currencies=limits.CURRENCIES,
                            categories=categories, counties=taxonomy.counties_with_municipalities(),
-                           limits=route_guide.current_limits(date.today()), limit_labels=route_guide.LIMIT_KEYS,
-                           money=route_guide.money, euro_periods=route_guide.euro_periods,
+                           limits=limits.current_limits(date.today()), limit_labels=limits.LIMIT_KEYS,
+                           money=limits.money, euro_periods=limits.euro_periods,
                            thresholds_guide=route_guide.guide_article("thresholds"))
 
 

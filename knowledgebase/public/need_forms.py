@@ -18,7 +18,7 @@ from knowledgebase.forms import EMAIL_MESSAGE, REQUIRED, CheckboxesField, option
 from knowledgebase.procurement_codes import cpv_prefix
 from knowledgebase.public.suggest_forms import RobotTrapForm
 from knowledgebase.services.content.serialization import EMAIL_RE, PHONE_RE
-from knowledgebase.services.procurement import route_guide
+from knowledgebase.services.procurement import limits
 from knowledgebase.services.procurement.need_answers import REASON_LABELS
 from knowledgebase.services.procurement.needs import ORGANISATION_LABELS, NeedValues
 
@@ -55,7 +55,7 @@ def _valid_day(raw: str | None) -> date | None:
 def _money(form: FlaskForm, field: Any) -> None:
     if field.data:
         try:
-            route_guide.parse_value(field.data)
+            limits.parse_value(field.data)
         except ValueError:
             raise ValidationError(_l("Enter the value in whole kronor, for example 500 000.")) from None
 
@@ -133,7 +133,7 @@ class NeedForm(RobotTrapForm):
             contact_phone=(self.contact_phone.data or "").strip(), title=self.title.data.strip(),
             description=self.description.data.strip(), service_slug=self.service.data or None,
             cpv=(self.cpv.data or "").strip(), municipalities=list(self.municipalities.data or []),
-            value=route_guide.parse_value(self.value.data) if self.value.data else None,
+            value=limits.parse_value(self.value.data) if self.value.data else None,
             period_start=_day(self.period_start.data), period_end=_day(self.period_end.data),
             deadline=_day(self.deadline.data),
             may_reserve=bool(self.may_reserve.data), may_direct_award=bool(self.may_direct_award.data),
@@ -195,5 +195,5 @@ class OutcomeForm(FlaskForm):
 
     @property
     def value_kronor(self) -> int | None:
-        return route_guide.parse_value(self.value.data) if self.value.data else None
+        return limits.parse_value(self.value.data) if self.value.data else None
 

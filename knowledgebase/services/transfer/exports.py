@@ -13,7 +13,7 @@ from sqlalchemy import select
 from knowledgebase import models as m
 from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
-from knowledgebase.services.procurement import route_guide
+from knowledgebase.services.procurement import limits
 from knowledgebase.services.programmes import catalogue
 from knowledgebase.services.transfer.imports import ENTRY_FILES, LIMITS_FILE, PROGRAMMES_FILE, TAXONOMY_LISTS
 from knowledgebase.services.content.serialization import entry_to_data
@@ -71,7 +71,7 @@ def export_to(directory: str | Path) -> dict[str, int]:
                 item["routes"] = list(row.routes)
             items.append(item)
         _dump(root / "taxonomy" / name, items)
-    _dump(root / "taxonomy" / LIMITS_FILE, route_guide.export_limits())
+    _dump(root / "taxonomy" / LIMITS_FILE, limits.export_limits())
     _dump(root / "taxonomy" / PROGRAMMES_FILE, catalogue.export_programmes())
     groups = [list(g.terms) for g in db.session.scalars(select(m.SynonymGroup).order_by(m.SynonymGroup.id))]
     _dump(root / "search" / "synonyms.yaml", {"groups": groups})

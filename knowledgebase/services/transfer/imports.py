@@ -22,7 +22,7 @@ from knowledgebase import models as m
 from knowledgebase import search
 from knowledgebase.content_types import BY_KEY, CONTENT_TYPES, ContentType
 from knowledgebase.extensions import db
-from knowledgebase.services.procurement import route_guide
+from knowledgebase.services.procurement import limits
 from knowledgebase.services.programmes import catalogue
 from knowledgebase.services.curation.revisions import to_json
 from knowledgebase.services.upkeep import seed_provenance
@@ -46,7 +46,7 @@ TAXONOMY_LISTS = {
     "legal_forms.yaml": m.LegalForm,
 }
 ENTRY_FILES = {ct.key: f"{ct.path}.yaml" for ct in CONTENT_TYPES}
-# Amounts that decide the procurement route (services.procurement.route_guide, docs/buyers.md).
+# Amounts that decide the procurement route (services.procurement.limits, docs/buyers.md).
 LIMITS_FILE = "procurement_limits.yaml"
 # Programmes and their targets (services.programmes.catalogue).
 PROGRAMMES_FILE = "programmes.yaml"
@@ -274,7 +274,7 @@ def _import_path(path: str | Path) -> ImportReport:
             import_synonyms(by_name["synonyms.yaml"], report)
         if LIMITS_FILE in by_name:
             try:
-                report.taxonomy["procurement_limits"] += route_guide.import_limits(
+                report.taxonomy["procurement_limits"] += limits.import_limits(
                     read_yaml(by_name[LIMITS_FILE]), LIMITS_FILE)
             except ValueError as exc:
                 raise ImportFailed([str(exc)]) from None
