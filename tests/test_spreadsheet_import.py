@@ -12,12 +12,16 @@ import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from knowledgebase import models as m
 from knowledgebase.admin import uploads
 from knowledgebase.extensions import db
+from knowledgebase.models.jobs import DONE as JOB_DONE
+from knowledgebase.models.jobs import FAILED as JOB_FAILED
+from knowledgebase.services import jobs
 from knowledgebase.services.transfer import sheet_columns, sheet_files
 from knowledgebase.services.transfer import spreadsheet as sheets
 from tests.curation_support import (accessibility_problems, add_entry, inert_problems, logged_in_client,
@@ -270,3 +274,21 @@ def test_a_200_row_spreadsheet_is_imported_in_one_go(capp):
     found = _enterprises(capp)
     assert len(found) == 200 and found["fiktiv-forening-nummer-199"].service_slugs == [
         "catering-cafe", "cleaning", "laundry"], "a service whose name holds a comma is one service"
+
+
+@pytest.mark.parametrize("sheet, upload_page", [(True, "/admin/import/sheet"), (False, "/admin/import")])
+def test_a_refused_or_failed_import_leads_back_to_the_page_its_file_came_from(capp, sheet, upload_page):
+    client = logged_in_client(capp, "adviser")
+    params = {"path": "fiktiv", "name": "lista.csv", "token": "fiktiv", **({"rows": {}, "sheet": True} if sheet else {})}
+    with capp.app_context():
+        adviser = db.session.scalars(select(m.User).where(m.User.role == "adviser")).one()
+        refused = jobs.enqueue(jobs.IMPORT_CHECK, params, adviser)
+        refused.status, refused.result = JOB_DONE, {"errors": ["Fiktivt fel"]}
+        failed = jobs.enqueue(jobs.IMPORT, params, adviser)
+        failed.status, failed.error = JOB_FAILED, "Fiktivt avbrott"
+        db.session.commit()
+        ids = refused.id, failed.id
+    for job_id in ids:
+        page = client.get(f"/admin/jobs/{job_id}").get_data(as_text=True)
+        links = re.findall(r'<a href="([^"]+)">Ladda upp en rättad fil</a>', page)
+        assert links == [upload_page], (job_id, links)

@@ -61,7 +61,7 @@ def import_apply():
     # A converted spreadsheet: its check job knows the row each entry came from.
     check = db.session.get(Job, session.pop("import_check_job", 0) or 0)
     if check is not None and check.params.get("token") == token and check.params.get("rows"):
-        params["rows"] = check.params["rows"]
+        params["rows"], params["sheet"] = check.params["rows"], True
     job = jobs.enqueue(jobs.IMPORT, params, acting_user())
     db.session.commit()
     return redirect(url_for("admin.job_page", job_id=job.id), 303)

@@ -76,7 +76,7 @@ def sheet_mapping():
     sheets.write_seed_file(conversion, folder)
     name = session.get("sheet_name", "")
     job = jobs.enqueue(jobs.IMPORT_CHECK, {"path": str(folder), "name": name, "token": token,
-                                           "rows": conversion.rows}, acting_user())
+                                           "rows": conversion.rows, "sheet": True}, acting_user())
     db.session.commit()
     session["import_token"], session["import_name"], session["import_check_job"] = token, name, job.id
     return redirect(url_for("admin.job_page", job_id=job.id), 303)
