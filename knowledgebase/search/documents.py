@@ -145,7 +145,10 @@ def load_documents(ids: list[int]) -> Iterator[IndexDoc]:
 
 
 def _chunk(conn: Connection, ids: list[int], places: _Places) -> list[IndexDoc]:
-    rows = conn.execute(select(_ENTRY).where(_ENTRY.c.id.in_(ids), _ENTRY.c.status == m.PUBLISHED)).mappings().all()
+    # In entry order: the index keeps documents in the order they are added, and a database
+    # server returns rows in whatever order it stores them (an updated row moves).
+    rows = conn.execute(select(_ENTRY).where(_ENTRY.c.id.in_(ids), _ENTRY.c.status == m.PUBLISHED)
+                        .order_by(_ENTRY.c.id)).mappings().all()
     if not rows:
         return []
     found = [row["id"] for row in rows]
