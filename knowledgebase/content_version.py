@@ -25,7 +25,6 @@ from sqlalchemy.sql.dml import UpdateBase
 from knowledgebase.extensions import db
 from knowledgebase.models.base import now_utc
 from knowledgebase.models.content_version import ROW_ID, ContentVersion
-from knowledgebase.search import changelog
 
 TABLE = ContentVersion.__tablename__
 # Tables no public page or API answer reads: writing them is not a content change (signing
@@ -105,6 +104,10 @@ def _has_table(conn: Connection) -> bool:
 
 def bump(conn: Connection) -> None:
     """Raise the version in ``conn``'s transaction."""
+    # Imported here: the search package (and Whoosh) is not needed by commands that start
+    # without routes (``flask --help``, ``users list``), which import this module.
+    from knowledgebase.search import changelog
+
     changelog.lock_writers(conn)
     result = conn.execute(update(ContentVersion).where(ContentVersion.id == ROW_ID)
                           .values(version=ContentVersion.version + 1, changed_at=now_utc()))

@@ -6,7 +6,6 @@ from flask import Flask, Response, g, jsonify, render_template, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from knowledgebase.api import http
 from knowledgebase.extensions import db
 from knowledgebase.i18n import LOCALES, best_locale
 
@@ -31,6 +30,10 @@ def handle_http_error(error: HTTPException):
         response = jsonify({"error": {"status": error.code, "message": error.description or error.name}})
         # An address that matches no route (a path part with a control character, say) is
         # answered before any blueprint, so the API's own CORS headers are added here too.
+        # (Imported here: the api package brings every API view, which commands that start
+        # without routes do not need.)
+        from knowledgebase.api import http
+
         http.allow_reading(response)
         response.status_code = error.code
         return response
