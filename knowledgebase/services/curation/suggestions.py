@@ -21,7 +21,7 @@ from knowledgebase.orgnr import normalise_org_number
 from knowledgebase.services.curation import audit
 from knowledgebase.services.curation.duplicates import likely_duplicates
 from knowledgebase.services.curation.revisions import current_data
-from knowledgebase.services.curation.workflow import WorkflowError, require
+from knowledgebase.services.curation.workflow import WorkflowError, require, status_queue
 
 CORRECTION_FIELDS = {
     "title": _l("The name or title"),
@@ -90,11 +90,8 @@ def published_duplicates(suggestion: m.Suggestion) -> list[m.Enterprise]:
 
 
 def queue(status: str = "waiting") -> Select:
-    query = select(m.Suggestion)
-    if status in SUGGESTION_STATUSES:
-        query = query.where(m.Suggestion.status == status)
-    order = m.Suggestion.created_at if status == "waiting" else m.Suggestion.created_at.desc()
-    return query.order_by(order, m.Suggestion.id)
+    """Suggestions with ``status`` (every one for "all"); waiting ones oldest first."""
+    return status_queue(m.Suggestion, status, SUGGESTION_STATUSES)
 
 
 def _check_waiting(suggestion: m.Suggestion) -> None:

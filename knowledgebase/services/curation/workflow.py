@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from collections.abc import Collection
 from typing import Any
 
 from flask_babel import gettext as _
@@ -74,6 +75,16 @@ class EditConflict(WorkflowError):
         self.authors = sorted({r.author for r in db.session.scalars(
             select(m.Revision).where(m.Revision.entry_id == entry.id,
                                      m.Revision.entry_version > expected_version))})
+
+
+def status_queue(model: type, status: str, statuses: Collection[str]) -> Select:
+    """Rows of ``model`` with ``status`` (every row when it is not one of ``statuses``, e.g.
+    "all"): waiting ones oldest first, so the longest wait comes first; others newest first."""
+    query = select(model)
+    if status in statuses:
+        query = query.where(model.status == status)
+    order = model.created_at if status == "waiting" else model.created_at.desc()
+    return query.order_by(order, model.id)
 
 
 def require(user: m.User, permission: str) -> None:

@@ -18,7 +18,7 @@ from knowledgebase.extensions import db
 from knowledgebase.models.claims import CLAIM_STATUSES
 from knowledgebase.services.curation import audit
 from knowledgebase.services.curation.accounts import normalise_email
-from knowledgebase.services.curation.workflow import WorkflowError, require
+from knowledgebase.services.curation.workflow import WorkflowError, require, status_queue
 from knowledgebase.services.upkeep import managers, outbox
 
 # Deciding on requests and revoking grants: what moderating suggestions takes.
@@ -121,11 +121,7 @@ def _clip(value: str, name: str, lines: bool = False) -> str:
 
 def queue(status: str = "waiting") -> Select:
     """Requests with ``status`` (every request for "all"); waiting ones oldest first."""
-    query = select(m.ClaimRequest)
-    if status in CLAIM_STATUSES:
-        query = query.where(m.ClaimRequest.status == status)
-    order = m.ClaimRequest.created_at if status == "waiting" else m.ClaimRequest.created_at.desc()
-    return query.order_by(order, m.ClaimRequest.id)
+    return status_queue(m.ClaimRequest, status, CLAIM_STATUSES)
 
 
 def _check_waiting(claim: m.ClaimRequest) -> None:
