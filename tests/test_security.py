@@ -305,3 +305,16 @@ def test_behind_a_proxy_links_use_the_public_base_url_and_the_forwarded_address(
         assert seen == [("203.0.113.7", "https")]
     finally:
         close_app(app)
+
+
+# Pages opened from a one-time link in an e-mail (the token is in the address).
+PRIVATE_LINK_PAGES = ("/sv/needs/confirm/fiktiv-token", "/sv/needs/outcome/fiktiv-token",
+                      "/en/alerts/confirm/fiktiv-token", "/sv/manage/sign-in/fiktiv-token",
+                      "/en/registrations/1/cancel/fiktiv-token")
+
+
+@pytest.mark.parametrize("path", PRIVATE_LINK_PAGES)
+def test_a_page_behind_a_private_link_is_not_indexed_and_sends_no_referrer(seeded_client, path):
+    page = seeded_client.get(path).get_data(as_text=True)
+    assert '<meta name="robots" content="noindex">' in page
+    assert '<meta name="referrer" content="no-referrer">' in page

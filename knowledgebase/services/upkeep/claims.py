@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
@@ -121,7 +122,8 @@ def _clip(value: str, name: str, lines: bool = False) -> str:
 
 def queue(status: str = "waiting") -> Select:
     """Requests with ``status`` (every request for "all"); waiting ones oldest first."""
-    return status_queue(m.ClaimRequest, status, CLAIM_STATUSES)
+    # Each row names its entry (and the domain check reads its website): loaded with the page.
+    return status_queue(m.ClaimRequest, status, CLAIM_STATUSES).options(selectinload(m.ClaimRequest.entry))
 
 
 def _check_waiting(claim: m.ClaimRequest) -> None:
@@ -163,7 +165,8 @@ def refuse(claim: m.ClaimRequest, user: m.User, note: str, now: datetime) -> Non
 
 def grants(entry_id: int | None = None) -> list[m.EntryManager]:
     """Active grants (of one entry, or all), newest first."""
-    query = select(m.EntryManager).where(m.EntryManager.revoked_at.is_(None))
+    query = select(m.EntryManager).where(m.EntryManager.revoked_at.is_(None)).options(
+        selectinload(m.EntryManager.entry))
     if entry_id is not None:
         query = query.where(m.EntryManager.entry_id == entry_id)
     return list(db.session.scalars(query.order_by(m.EntryManager.granted_at.desc(), m.EntryManager.id.desc())))
