@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 
+from knowledgebase import search
 from knowledgebase.extensions import db
 from knowledgebase.services.transfer.imports import import_path
 from tests.conftest import SEED_DIR, close_app, create_entry, make_app
@@ -52,6 +53,8 @@ def _add_entries(app, count: int) -> None:
         for type_key in ("advice", "network"):
             create_entry(app, type_key, slug=f"fiktiv-{type_key}-{n}", title={"sv": f"Fiktiv {type_key} {n}"},
                          themes=[1], counties=["06"])
+    with app.app_context():  # indexed now, so that no page counts the index's catching up
+        search.catch_up()
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ def suggest(search: SearchService, typed: str, locale: str, limit: int = 10) -> 
     if not lowered or not search.enabled:
         return []
     out = _places(lowered, MAX_PLACES if limit > MAX_PLACES else limit)
+    search.follow()  # like a search: changes committed by another process or node first
     with search.engine.reading() as state:
         docnums = _titles(state, lowered, limit * 3)
         ids = [state.entry_id(d) for d in docnums]
