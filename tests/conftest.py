@@ -111,6 +111,42 @@ def shared_url_builders():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def shared_rule_parsing():
+    """Parsing each rule's text into the parts it matches with is most of what is left of
+    registering the routes. The parts depend only on the text and on the converter classes;
+    the converters themselves belong to one app's URL map, so a shared parse gets copies of
+    them bound to this map. A Werkzeug without this private method is left alone."""
+    original = getattr(Rule, "_parse_rule", None)
+    if original is None:
+        yield
+        return
+    parsed: dict[tuple, tuple] = {}
+
+    def parse_rule(rule: Rule, text: str):
+        key = (text, tuple(sorted(rule.map.converters.items())))
+        if key not in parsed:
+            trace, converters, arguments = len(rule._trace), dict(rule._converters), set(rule.arguments)
+            parts = list(original(rule, text))
+            parsed[key] = (parts, rule._trace[trace:], {name: converter for name, converter in rule._converters.items()
+                                                          if name not in converters},
+                           rule.arguments - arguments)
+            return iter(parts)
+        parts, trace, converters, arguments = parsed[key]
+        rule._trace.extend(trace)
+        for name, converter in converters.items():
+            bound = object.__new__(type(converter))  # copy.copy is slower than the parse
+            bound.__dict__.update(converter.__dict__, map=rule.map)
+            rule._converters[name] = bound
+        rule.arguments.update(arguments)
+        return iter(parts)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(Rule, "_parse_rule", parse_rule)
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def cheaper_password_hashes():
     """Hash passwords with scrypt at 1/32 of the shipped cost (N=2**10 instead of Werkzeug's
     2**15): still scrypt through the same code, but a login in a test takes milliseconds, not
@@ -137,7 +173,7 @@ SHIPPED_HASH_METHOD = accounts.HASH_METHOD
 # An app that must start for real (migrations, seeding, building the index on a first start)
 # asks for it with ``fresh=True``.
 
-SCHEMA, TAXONOMY = "schema", "taxonomy"
+SCHEMA, TAXONOMY, SEEDED = "schema", "taxonomy", "seeded"
 SQLITE_FILE = "knowledgebase.sqlite"
 INDEX_DIR = "search-index"
 # No watcher or job thread per test app: searches catch up on the change log themselves, and
@@ -169,12 +205,14 @@ def starting_databases(tmp_path_factory):
 
 
 def starting_database(kind: str) -> StartingDatabase:
-    """The session's starting database of ``kind``: SCHEMA (migrated, empty) or TAXONOMY
-    (migrated, with the taxonomy loaded), made by a real first start on first use."""
+    """The session's starting database of ``kind``: SCHEMA (migrated, empty), TAXONOMY
+    (migrated, with the taxonomy loaded) or SEEDED (the whole seed, as a first start with
+    ``AUTO_SEED`` leaves it), made by a real first start on first use."""
     if kind not in _starting:
         root = _starting_root[0] if _starting_root else Path(tempfile.mkdtemp(prefix="kb-starting-"))
         data_dir = root / kind / "data"
-        app = create_app({**TEST_CONFIG, "DATABASE_URL": fresh_database_url(), "DATA_DIR": str(data_dir)})
+        app = create_app({**TEST_CONFIG, "DATABASE_URL": fresh_database_url(), "DATA_DIR": str(data_dir),
+                          "AUTO_SEED": kind == SEEDED})
         with app.app_context():
             if kind == TAXONOMY:
                 import_path(SEED_DIR / "taxonomy")
@@ -225,22 +263,22 @@ def _test_app(config: dict[str, Any]):
     return app
 
 
-def make_app(path: Path, *, taxonomy: bool = False, fresh: bool = False, **config: Any):
+def make_app(path: Path, *, taxonomy: bool = False, seeded: bool = False, fresh: bool = False, **config: Any):
     """An app with its own database and search index under ``path``.
 
     By default the database is a copy of the session's migrated one (with the taxonomy
-    loaded if ``taxonomy``), and the app starts without migrating again. With ``fresh=True``,
-    or a config that names the database (``DATABASE_URL``, e.g. a second app on the same
-    database) or seeds it (``AUTO_SEED``), the app starts for real: migrations, seeding,
-    building the index."""
+    loaded if ``taxonomy``, the whole seed if ``seeded``), and the app starts without
+    migrating again. With ``fresh=True``, or a config that names the database
+    (``DATABASE_URL``, e.g. a second app on the same database) or seeds it (``AUTO_SEED``),
+    the app starts for real: migrations, seeding, building the index."""
     data_dir = path / "data"
     if fresh or "DATABASE_URL" in config or config.get("AUTO_SEED"):
-        if taxonomy:
-            raise ValueError("a fresh app starts without the taxonomy: load it in the test")
+        if taxonomy or seeded:
+            raise ValueError("a fresh app starts without the taxonomy or the seed: load them in the test")
         url = config.pop("DATABASE_URL", None)
         url = fresh_database_url() if url is None else url
         return _test_app({"DATABASE_URL": url, "DATA_DIR": str(data_dir), **config})
-    url = copy_starting_database(TAXONOMY if taxonomy else SCHEMA, data_dir)
+    url = copy_starting_database(SEEDED if seeded else TAXONOMY if taxonomy else SCHEMA, data_dir)
     return _test_app({"DATABASE_URL": url, "DATA_DIR": str(data_dir), "AUTO_MIGRATE": False, **config})
 
 
@@ -302,9 +340,9 @@ def app_factory(tmp_path):
 
 @pytest.fixture(scope="session")
 def seeded_app(tmp_path_factory):
-    """An app with the whole seed loaded by a real first start (shared by read-only tests:
-    do not change it)."""
-    app = make_app(tmp_path_factory.mktemp("seeded"), AUTO_SEED=True)
+    """An app with the whole seed loaded (a copy of the session's SEEDED starting database;
+    shared by read-only tests: do not change it)."""
+    app = make_app(tmp_path_factory.mktemp("seeded"), seeded=True)
     yield app
     close_app(app)
 

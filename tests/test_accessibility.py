@@ -61,7 +61,7 @@ def admin_page(playwright, tmp_path_factory):
     """A page logged in as an administrator on a seeded app of its own (the shared seeded app
     is read-only), with an edited entry, a suggestion and changes waiting; ``page.ids`` names
     them for ``ADMIN_PAGES``."""
-    app = make_app(tmp_path_factory.mktemp("editorial"), AUTO_SEED=True, WTF_CSRF_ENABLED=False)
+    app = make_app(tmp_path_factory.mktemp("editorial"), seeded=True, WTF_CSRF_ENABLED=False)
     email = add_user(app, "admin")
     client = app.test_client()
     login(client, email)

@@ -37,7 +37,7 @@ def every_page(request, tmp_path_factory):
     Gives (env, [(who, method, path, response)])."""
     env = request.param
     # The test client's host (localhost) is served as well; the host check has its own test.
-    app = make_app(tmp_path_factory.mktemp(env), AUTO_SEED=True, WTF_CSRF_ENABLED=False, ENV=env,
+    app = make_app(tmp_path_factory.mktemp(env), seeded=True, WTF_CSRF_ENABLED=False, ENV=env,
                    BASE_URL=BASE_URL, EXTRA_TRUSTED_HOSTS=["localhost"])
     responses = []
 

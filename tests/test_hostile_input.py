@@ -78,7 +78,7 @@ class RecordingRequest(Request):
 
 @pytest.fixture(scope="module")
 def hostile_app(tmp_path_factory):
-    app = make_app(tmp_path_factory.mktemp("hostile"), AUTO_SEED=True, WTF_CSRF_ENABLED=False,
+    app = make_app(tmp_path_factory.mktemp("hostile"), seeded=True, WTF_CSRF_ENABLED=False,
                    MAIL_SERVER="127.0.0.1", MAIL_PORT=9, MAIL_TIMEOUT=1)
     app.request_class = RecordingRequest
     add_user(app, "admin", "fiktiv-admin@exempel.se")
