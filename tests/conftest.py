@@ -4,6 +4,7 @@ real web pages on loopback."""
 
 from __future__ import annotations
 
+import gc
 import http.server
 import itertools
 import os
@@ -63,6 +64,17 @@ def _new_postgresql_database(template: str = "") -> str:
 
 
 _created_databases: list[str] = []
+
+
+def pytest_collection_finish(session) -> None:
+    """Python's cycle collector took a fifth of the tests' time: a full collection walks every
+    object alive, and the imported app, its libraries and the tests are some 150 000 objects
+    that never die. Freeze those (they are left out of collections from now on) and collect
+    the youngest generation every 10 000 allocations instead of every 700; the older
+    generations keep their ratios, so the apps of finished tests are still freed."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 @pytest.fixture(scope="session", autouse=True)
