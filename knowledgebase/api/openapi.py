@@ -135,5 +135,10 @@ def build(base_url: str) -> dict[str, Any]:
 
 
 def description() -> dict[str, Any]:
-    """The description of this app's API, under its ``KB_BASE_URL``."""
-    return build(current_app.config["BASE_URL"])
+    """The description of this app's API, under its ``KB_BASE_URL``: built once per app (it
+    follows from the code alone), so callers must not change it."""
+    built = current_app.extensions.setdefault("kb_openapi", {})
+    base_url = current_app.config["BASE_URL"]
+    if base_url not in built:
+        built[base_url] = build(base_url)
+    return built[base_url]

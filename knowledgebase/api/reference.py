@@ -20,6 +20,13 @@ GROUPS = {
 }
 
 
+
+# Translated when a page uses them (a reference page names a type thousands of times).
+KIND_NAMES = {"string": _l("text"), "integer": _l("whole number"), "number": _l("number"),
+              "boolean": _l("true or false"), "object": _l("object"), "null": "null"}
+FORMAT_NAMES = {"date": _l("date (YYYY-MM-DD)"), "uri": _l("web address")}
+
+
 @dataclass
 class Row:
     """A parameter or a response field."""
@@ -98,12 +105,9 @@ class Reference:
             if "enum" in items:  # a repeatable parameter of set values
                 return self.type_of(items)
             return _("list of %(items)s", items=self.type_of(items))
-        names = {"string": _("text"), "integer": _("whole number"), "number": _("number"),
-                 "boolean": _("true or false"), "object": _("object"), "null": "null"}
-        formats = {"date": _("date (YYYY-MM-DD)"), "uri": _("web address")}
-        if kind == "string" and schema.get("format") in formats:
-            return formats[schema["format"]]
-        return names.get(kind, kind or _("any"))
+        if kind == "string" and schema.get("format") in FORMAT_NAMES:
+            return str(FORMAT_NAMES[schema["format"]])
+        return str(KIND_NAMES.get(kind, kind or _("any")))
 
     def limits_of(self, schema: dict[str, Any]) -> str:
         schema = self.resolve(schema)
