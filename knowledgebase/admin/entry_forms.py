@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
@@ -47,8 +48,11 @@ class Choices:
 
     @classmethod
     def load(cls, locale: str) -> Choices:
-        themes = list(db.session.scalars(select(m.Theme).order_by(m.Theme.number)))
-        counties = list(db.session.scalars(select(m.County).order_by(m.County.code)))
+        # With their packages and municipalities in one query each, not one per theme and county.
+        themes = list(db.session.scalars(select(m.Theme).options(selectinload(m.Theme.packages))
+                                         .order_by(m.Theme.number)))
+        counties = list(db.session.scalars(select(m.County).options(selectinload(m.County.municipalities))
+                                           .order_by(m.County.code)))
         choices = cls(
             themes=[(str(t.number), f"{t.number}. {t.name(locale)}") for t in themes],
             packages=[(f"{t.number}. {t.name(locale)}", [(p.code, f"{p.code} {p.name(locale)}") for p in t.packages])
