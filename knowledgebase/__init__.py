@@ -111,11 +111,10 @@ def register_observability(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from knowledgebase import database, i18n
-    from knowledgebase.extensions import babel, csrf, db, migrate
+    from knowledgebase.extensions import babel, csrf, db
 
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
 

@@ -180,11 +180,41 @@ def translations_compile() -> None:
         click.echo(str(path.relative_to(PROJECT_ROOT)))
 
 
+class _MigrateCommands(click.Group):
+    """Flask-Migrate's commands, loaded (with Alembic) only when ``flask db`` is used."""
+
+    def _group(self) -> click.Group:
+        from flask_migrate.cli import db as migrate_group
+
+        return migrate_group
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self._group().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self._group().get_command(ctx, name)
+
+
+@click.group("db", cls=_MigrateCommands)
+@click.option("-d", "--directory", default=None, help="Migration script directory (default: knowledgebase/migrations)")
+@click.option("-x", "--x-arg", multiple=True, help="Additional arguments consumed by custom env.py scripts")
+@with_appcontext
+def migrations_group(directory: str | None, x_arg: tuple[str, ...]) -> None:
+    """Database migrations (Flask-Migrate)."""
+    from flask import g
+
+    from knowledgebase import database
+
+    database.init_migrations(current_app._get_current_object())  # type: ignore[attr-defined]
+    g.directory, g.x_arg = directory, x_arg  # as Flask-Migrate's own group sets them
+
+
 def init_app(app: Flask) -> None:
     from knowledgebase.cli_operations import backup_command, jobs_group
     from knowledgebase.cli_users import users_group
     from knowledgebase.cli_upkeep import links_group, needs_group, programmes_group, reminders_group
 
     for command in (seed_command, import_command, export_command, search_group, translations_group, users_group,
-                    reminders_group, links_group, backup_command, jobs_group, needs_group, programmes_group):
+                    reminders_group, links_group, backup_command, jobs_group, needs_group, programmes_group,
+                    migrations_group):
         app.cli.add_command(command)

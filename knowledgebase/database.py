@@ -8,10 +8,12 @@ import functools
 import sqlite3
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from knowledgebase.extensions import db
 
@@ -22,6 +24,11 @@ except ImportError:  # pragma: no cover - Windows: one process at a time is the 
 
 # Any fixed number: the advisory lock held while one process migrates and seeds.
 START_LOCK_KEY = 7_214_003_516
+# The newest migration. A database already at it is started without Alembic, whose import
+# and migration scripts took a fifth of a second of every start (a worker's, a command's);
+# tests/test_models.py checks that this is Alembic's head. A new migration changes it.
+SCHEMA_HEAD = "1a7c057c7698"
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 @event.listens_for(Engine, "connect")
@@ -58,12 +65,31 @@ def _connect_with_retries(dialect, _record, cargs, cparams, seconds: float):
             time.sleep(0.25)
 
 
+def init_migrations(app: Flask) -> None:
+    """Flask-Migrate for ``app``: set up when migrations run or ``flask db`` is used, not
+    on every start (it imports Alembic)."""
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(MIGRATIONS_DIR))
+
+
+def at_head() -> bool:
+    """Whether the database is at ``SCHEMA_HEAD`` (False too when it has no tables yet)."""
+    try:
+        with db.engine.connect() as connection:
+            return connection.scalars(text("SELECT version_num FROM alembic_version")).all() == [SCHEMA_HEAD]
+    except SQLAlchemyError:
+        return False
+
+
 def upgrade() -> None:
     """Apply all migrations (Alembic through Flask-Migrate)."""
     import logging
 
     from flask_migrate import upgrade as alembic_upgrade
 
+    init_migrations(current_app._get_current_object())  # type: ignore[attr-defined]
     alembic_upgrade()
     # Alembic's fileConfig would otherwise silence loggers that exist at this point.
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -99,7 +125,7 @@ def start_lock() -> Iterator[None]:
 
 def upgrade_if_allowed() -> None:
     """Apply the migrations the database lacks, unless ``KB_AUTO_MIGRATE`` is off."""
-    if current_app.config["AUTO_MIGRATE"]:
+    if current_app.config["AUTO_MIGRATE"] and not at_head():
         upgrade()
 
 

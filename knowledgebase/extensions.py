@@ -4,14 +4,13 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
 
 from knowledgebase.models.base import db
 
-__all__ = ["db", "migrate", "babel", "csrf", "login_manager", "limiter"]
+__all__ = ["db", "babel", "csrf", "login_manager", "limiter"]
 
-migrate = Migrate()
+# Flask-Migrate is set up only where migrations run (knowledgebase.database.init_migrations).
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()

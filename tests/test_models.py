@@ -75,3 +75,15 @@ def test_the_migrations_build_the_schema_the_models_describe(fresh_app):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert context.get_current_revision() is not None
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_the_schema_head_the_start_checks_is_alembics_head():
+    """A database at ``SCHEMA_HEAD`` is started without Alembic: a new migration must change it."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from knowledgebase.database import MIGRATIONS_DIR, SCHEMA_HEAD
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_heads() == [SCHEMA_HEAD]

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from knowledgebase import search
+from knowledgebase import database, search
 from knowledgebase.extensions import db
 
 
@@ -32,7 +32,7 @@ def readiness() -> dict[str, dict[str, Any]]:
         checks["database"] = {"ok": False, "error": type(error).__name__}
         return checks
     checks["database"] = {"ok": True}
-    wanted = _heads(current_app.extensions["migrate"].directory)
+    wanted = _heads(str(database.MIGRATIONS_DIR))
     checks["migrations"] = {"ok": current == wanted, "current": sorted(current), "wanted": sorted(wanted)}
     if current_app.config.get("SEARCH_ENABLED", True):
         lag = search.lag_seconds()
