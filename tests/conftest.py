@@ -95,17 +95,11 @@ def drop_test_databases():
     admin.dispose()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def shared_url_builders():
-    """Each test app registers the same ~190 routes, and Werkzeug compiles two URL-building
-    functions per route from a syntax tree: over half of ``create_app``'s time. The function
-    it makes depends only on the rule's text, parts, defaults and converter types, and takes
-    the rule as its first argument, so apps in one session can share it. A Werkzeug without
-    this private method is left alone (the tests are only slower)."""
-    original = getattr(Rule, "_compile_builder", None)
-    if original is None:
-        yield
-        return
+def _shared_builder(original: Callable) -> Callable:
+    """Werkzeug compiles two URL-building functions per route from a syntax tree, and each
+    test app registers the same ~190 routes. The function depends only on the rule's text,
+    parts, defaults and converter types, and takes the rule as its first argument, so the
+    apps of a session can share it."""
     built: dict[tuple, Callable] = {}
 
     def compile_builder(rule: Rule, append_unknown: bool = True) -> Callable:
@@ -116,22 +110,13 @@ def shared_url_builders():
             built[key] = original(rule, append_unknown)
         return built[key]
 
-    patch = pytest.MonkeyPatch()
-    patch.setattr(Rule, "_compile_builder", compile_builder)
-    yield
-    patch.undo()
+    return compile_builder
 
 
-@pytest.fixture(scope="session", autouse=True)
-def shared_rule_parsing():
-    """Parsing each rule's text into the parts it matches with is most of what is left of
-    registering the routes. The parts depend only on the text and on the converter classes;
-    the converters themselves belong to one app's URL map, so a shared parse gets copies of
-    them bound to this map. A Werkzeug without this private method is left alone."""
-    original = getattr(Rule, "_parse_rule", None)
-    if original is None:
-        yield
-        return
+def _shared_parse(original: Callable) -> Callable:
+    """Parsing a rule's text into the parts it matches with depends only on the text and on
+    the converter classes; the converters themselves belong to one app's URL map, so a shared
+    parse gets copies of them bound to this map."""
     parsed: dict[tuple, tuple] = {}
 
     def parse_rule(rule: Rule, text: str):
@@ -152,8 +137,19 @@ def shared_rule_parsing():
         rule.arguments.update(arguments)
         return iter(parts)
 
+    return parse_rule
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_url_rules():
+    """Registering the routes was most of ``create_app``'s time: the apps of a session share
+    the work that depends only on the rules (``_shared_builder``, ``_shared_parse``). A
+    Werkzeug without these private methods is left alone (the tests are only slower)."""
     patch = pytest.MonkeyPatch()
-    patch.setattr(Rule, "_parse_rule", parse_rule)
+    for name, share in (("_compile_builder", _shared_builder), ("_parse_rule", _shared_parse)):
+        original = getattr(Rule, name, None)
+        if original is not None:
+            patch.setattr(Rule, name, share(original))
     yield
     patch.undo()
 

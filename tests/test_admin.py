@@ -431,3 +431,24 @@ def test_admin_pages_are_accessible(capp):
     assert 'role="alert"' in invalid and accessibility_problems(invalid) == []
     report = client.get(f"/admin/suggestions/{accessibility_report(capp)['report']}").get_data(as_text=True)
     assert accessibility_problems(report) == []
+
+
+def test_the_choice_macro_writes_what_the_wtforms_widgets_write(app):
+    """templates/admin/_form.html writes checkboxes and radio buttons out itself (an entry
+    form has hundreds): the markup must stay WTForms' own, ``required`` and ``checked`` too."""
+    from flask_wtf import FlaskForm
+    from wtforms import RadioField
+    from wtforms.validators import InputRequired
+
+    from knowledgebase.forms import CheckboxesField, options
+
+    class Choices(FlaskForm):
+        kind = RadioField("Sort", [InputRequired()], choices=options([("a", "A & <b>"), ("b", "B \"citat\"")]))
+        places = CheckboxesField("Orter", choices=options([("0680", "Jönköping"), ("0685", "Vetlanda")]))
+
+    with app.test_request_context(method="POST", data={"kind": "b", "places": ["0685"]}):
+        form = Choices(meta={"csrf": False})
+        macro = app.jinja_env.get_template("admin/_form.html").module.choice
+        options = [*form.kind, *form.places]
+        assert [str(macro(option)) for option in options] == [f"{option()} {option.label()}" for option in options]
+        assert "required" in str(macro(options[0])) and "checked" in str(macro(options[1]))

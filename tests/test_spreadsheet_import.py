@@ -43,6 +43,7 @@ def _csv(rows: list[list[str]], header: list[str] = HEADER, delimiter: str = ";"
 
 
 def _xlsx(header: list[str], rows: list[list]) -> bytes:
+    """A workbook as a spreadsheet program saves it (the export writes a streamed one)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(header)

@@ -20,7 +20,6 @@ GROUPS = {
 }
 
 
-
 # Translated when a page uses them (a reference page names a type thousands of times).
 KIND_NAMES = {"string": _l("text"), "integer": _l("whole number"), "number": _l("number"),
               "boolean": _l("true or false"), "object": _l("object"), "null": "null"}
