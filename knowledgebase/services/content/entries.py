@@ -165,6 +165,12 @@ def _detail_options(model: type[m.Entry]) -> list:
     return [selectinload(relation.class_attribute) for relation in inspect(model).relationships]
 
 
+def with_every_relation(query: Select, model: type[m.Entry]) -> Select:
+    """``query`` loading every relation of ``model`` for all its rows at once: for code that
+    reads whole entries (exports), which would otherwise load each relation row by row."""
+    return query.options(*_detail_options(model))
+
+
 def with_card_data(query: Select) -> Select:
     """``query`` loading what an entry card shows (``_load_options``)."""
     return query.options(*_load_options())

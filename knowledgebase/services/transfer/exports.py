@@ -16,6 +16,7 @@ from knowledgebase.extensions import db
 from knowledgebase.services.procurement import limits
 from knowledgebase.services.programmes import catalogue
 from knowledgebase.services.transfer.imports import ENTRY_FILES, LIMITS_FILE, PROGRAMMES_FILE, TAXONOMY_LISTS
+from knowledgebase.services.content.entries import with_every_relation
 from knowledgebase.services.content.serialization import entry_to_data
 from knowledgebase.services.curation.revisions import to_json
 from knowledgebase.services.upkeep import seed_provenance
@@ -78,7 +79,7 @@ def export_to(directory: str | Path) -> dict[str, int]:
     _dump(root / "search" / "synonyms.yaml", {"groups": groups})
     provenance_rows = seed_provenance.rows_by_entry()
     for ct in CONTENT_TYPES:
-        entries = list(db.session.scalars(select(ct.model).order_by(ct.model.slug)))
+        entries = list(db.session.scalars(with_every_relation(select(ct.model).order_by(ct.model.slug), ct.model)))
         _dump(root / "entries" / ENTRY_FILES[ct.key],
               {"type": ct.key, "entries": [_entry_out(e, ct, provenance_rows.get(e.id, [])) for e in entries]})
         counts[ct.key] = len(entries)

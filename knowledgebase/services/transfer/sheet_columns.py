@@ -16,6 +16,7 @@ from sqlalchemy import select
 from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
+from knowledgebase.services.content.entries import with_every_relation
 from knowledgebase.services.content.serialization import entry_to_data
 from knowledgebase.services.content.csv_export import safe_csv_cell
 from knowledgebase.services.transfer.sheet_files import Sheet
@@ -244,7 +245,8 @@ def export_rows() -> tuple[list[str], list[list[str]]]:
     """Every enterprise (every status) in the columns the import reads, by slug."""
     ct = BY_KEY["enterprise"]
     rows = []
-    for entry in db.session.scalars(select(m.Entry).where(m.Entry.type == ct.key).order_by(m.Entry.slug)):
+    query = with_every_relation(select(ct.model).order_by(ct.model.slug), ct.model)
+    for entry in db.session.scalars(query):
         data = entry_to_data(entry, ct)
         rows.append([safe_csv_cell(_export_value(target, data)) for target in EXPORT_HEADERS])
     return list(EXPORT_HEADERS.values()), rows

@@ -16,9 +16,9 @@ import yaml
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from knowledgebase import models as m
 from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
+from knowledgebase.services.content.entries import with_every_relation
 from knowledgebase.services.content.serialization import FieldError, Vocabulary, clean_entry_data, entry_to_data
 from knowledgebase.services.curation.suggestions import slugify
 from knowledgebase.services.transfer.sheet_columns import TARGETS, Lookup, convert_cell
@@ -100,7 +100,8 @@ def _existing(sheet: Sheet, mapping: list[str]) -> dict[str, dict[str, Any]]:
     slugs = {slugify(row[slug_column]) for row in sheet.rows if row[slug_column].strip()}
     ct = BY_KEY["enterprise"]
     found = {}
-    for entry in db.session.scalars(select(m.Entry).where(m.Entry.type == ct.key, m.Entry.slug.in_(slugs))):
+    query = with_every_relation(select(ct.model).where(ct.model.slug.in_(slugs)), ct.model)
+    for entry in db.session.scalars(query):
         found[entry.slug] = _plain(entry_to_data(entry, ct))
     return found
 
