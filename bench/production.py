@@ -38,7 +38,7 @@ KILL_IMPORT_AFTER = (2.5, 4.0, 5.5, 7.0)
 WRITER = textwrap.dedent("""
     import sys, time
     from knowledgebase import create_app
-    from tests.conftest import create_entry
+    from tests.apps import create_entry
     app = create_app()
     for number in range(int(sys.argv[1])):
         create_entry(app, "enterprise", slug=f"fiktiv-last-{number}", title={"sv": f"Fiktiv lastpost {number}"})
@@ -294,7 +294,7 @@ def two_nodes(work: Path, url: str) -> dict:
         times = []
         for number in range(10):
             slug = f"fiktiv-nod-{number}"
-            script = ("from knowledgebase import create_app\nfrom tests.conftest import create_entry\n"
+            script = ("from knowledgebase import create_app\nfrom tests.apps import create_entry\n"
                       f"create_entry(create_app(), 'enterprise', slug='{slug}', title={{'sv': 'Fiktiv nodpost{number}'}})")
             subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=node_a.env(), check=True)
             saved = time.monotonic()

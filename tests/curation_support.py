@@ -17,7 +17,7 @@ from knowledgebase.content_types import BY_KEY
 from knowledgebase.extensions import db
 from knowledgebase.services.curation import accounts
 from knowledgebase.services.curation.revisions import current_data
-from tests.conftest import create_entry
+from tests.apps import create_entry
 from tests.programme_support import STATE_CHANGING_ROUTES as PROGRAMME_ROUTES
 
 PASSWORD = "gröna äpplen under eken"

@@ -23,7 +23,7 @@ from tests.browser import (
     run_axe,
     run_vnu,
 )
-from tests.conftest import close_app, make_app
+from tests.apps import close_app, make_app
 from tests.curation_support import PASSWORD, add_user, login
 from tests.pages import (
     ADMIN_PAGES,

@@ -15,7 +15,7 @@ from knowledgebase import models as m
 from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
 from knowledgebase.services.curation import revisions
-from tests.conftest import close_app, make_curation_app
+from tests.apps import close_app, make_curation_app
 from tests.needs_support import need_form, waiting_need
 from tests.upkeep_support import enterprise_changes, manager_grant, waiting_claim
 from tests.admin_support import accessibility_report, entry_with_revisions, waiting_suggestion

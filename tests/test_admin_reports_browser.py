@@ -11,7 +11,7 @@ from knowledgebase import models as m
 from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
 from knowledgebase.services.curation import suggestions
-from tests.conftest import close_app, make_curation_app
+from tests.apps import close_app, make_curation_app
 from tests.admin_support import accessibility_report, entry_with_revisions, waiting_suggestion
 from tests.curation_support import (
     PASSWORD,

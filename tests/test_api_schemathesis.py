@@ -17,7 +17,6 @@ import re
 import subprocess
 import sys
 import urllib.request
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -26,7 +25,7 @@ from knowledgebase import models as m
 from knowledgebase.content_types import CONTENT_TYPES
 from knowledgebase.extensions import db
 from tests.browser import LiveServer
-from tests.conftest import close_app, make_app
+from tests.apps import close_app, make_app
 
 MAX_EXAMPLES = 80
 # The ``st`` command, with Python's cycle collector run less often (as in the tests' own

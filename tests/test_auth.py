@@ -9,7 +9,8 @@ import pytest
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.services.curation import accounts
-from tests.conftest import SHIPPED_HASH_METHOD, close_app, make_curation_app
+from tests.apps import close_app, make_curation_app
+from tests.conftest import SHIPPED_HASH_METHOD
 from tests.curation_support import (
     PASSWORD,
     add_user,

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from knowledgebase import models as m
 from knowledgebase.extensions import db
-from tests.conftest import close_app, fresh_database_url, make_app
+from tests.apps import close_app, fresh_database_url, make_app
 from tests.search_support import titles
 
 QUERIES = ("bagare", "fiktiv", "snickeri")

@@ -18,7 +18,7 @@ from knowledgebase.services.procurement import buyers
 from knowledgebase.services.transfer.exports import export_to
 from knowledgebase.services.transfer.imports import import_path
 from knowledgebase.services.content.serialization import FieldError, Vocabulary, clean_entry_data, entry_to_data
-from tests.conftest import close_app, make_curation_app
+from tests.apps import close_app, make_curation_app
 from tests.curation_support import add_entry, add_user, csrf_token, login
 from tests.buyers_support import DECLARED, english, fictional_suppliers
 

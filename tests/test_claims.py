@@ -415,7 +415,7 @@ def test_the_proposal_flags_likely_duplicates_for_the_adviser_and_tells_the_send
 
 def test_the_whole_path_with_csrf_tokens(tmp_path, mailbox):
     """As in production: every form carries its CSRF token, and one without it is refused."""
-    from tests.conftest import close_app, make_curation_app
+    from tests.apps import close_app, make_curation_app
     from tests.curation_support import PASSWORD, accessibility_problems, add_user, csrf_token
 
     app = make_curation_app(tmp_path, WTF_CSRF_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port,

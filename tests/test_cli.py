@@ -13,7 +13,7 @@ from knowledgebase.cli import NEEDS
 
 from knowledgebase.extensions import db
 from knowledgebase import models as m
-from tests.conftest import close_app
+from tests.apps import close_app
 
 
 def test_seed_loads_the_starting_content(app, runner):

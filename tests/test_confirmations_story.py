@@ -52,7 +52,7 @@ def test_upkeep_pages_are_for_advisers(mail_app):
 
 
 def test_forms_refuse_a_missing_csrf_token(tmp_path, mailbox):
-    from tests.conftest import close_app, make_curation_app
+    from tests.apps import close_app, make_curation_app
 
     app = make_curation_app(tmp_path, WTF_CSRF_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port,
                             BASE_URL=BASE)
@@ -169,7 +169,7 @@ POSTS = {endpoint: path for endpoint, path in STATE_CHANGING.items()
 def test_every_upkeep_form_refuses_a_missing_csrf_token(tmp_path, mailbox):
     """All but unsubscribing, which mail programs post to directly (RFC 8058) and which
     carries its own proof (an HMAC in the link)."""
-    from tests.conftest import close_app, make_curation_app
+    from tests.apps import close_app, make_curation_app
 
     app = make_curation_app(tmp_path, WTF_CSRF_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port)
     try:

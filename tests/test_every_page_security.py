@@ -11,7 +11,7 @@ import pytest
 
 from knowledgebase.security import PRIVATE_PREFIXES
 from tests.browser import LiveServer
-from tests.conftest import ROOT, close_app, make_app
+from tests.apps import ROOT, close_app, make_app
 from tests.curation_support import PASSWORD, add_user
 from tests.pages import (
     ADMIN_PAGES,

@@ -24,7 +24,7 @@ from knowledgebase.models.base import now_utc
 from knowledgebase.services.procurement import shortlist_share
 from knowledgebase.services.transfer import hsds
 from knowledgebase.services.upkeep import claims
-from tests.conftest import close_app, make_app
+from tests.apps import close_app, make_app
 from tests.curation_support import add_user, login
 from tests.programme_support import SEEDED, add_activity
 

@@ -18,7 +18,7 @@ from knowledgebase import create_app, inputs
 from knowledgebase import models as m
 from knowledgebase.admin import uploads
 from knowledgebase.extensions import db
-from tests.conftest import close_app, create_entry, make_app
+from tests.apps import close_app, create_entry, make_app
 from tests.curation_support import PASSWORD, add_user, login, run_queued_job
 
 

@@ -319,7 +319,7 @@ def test_subscribers_to_a_service_hear_of_a_public_need(mail_app, mailbox, advis
 
 
 def test_posting_needs_is_rate_limited(tmp_path):
-    from tests.conftest import close_app, make_curation_app
+    from tests.apps import close_app, make_curation_app
 
     app = make_curation_app(tmp_path, NEEDS_LIMIT="1 per hour")
     try:

@@ -15,7 +15,7 @@ from knowledgebase import content_version
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.page_cache import EXTENSION, OVERHEAD, FastPath, PageCache, Stored
-from tests.conftest import close_app, create_entry, make_app
+from tests.apps import close_app, create_entry, make_app
 from tests.curation_support import PASSWORD, add_user
 from tests.pages import recorded_statements
 

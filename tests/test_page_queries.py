@@ -10,7 +10,7 @@ import pytest
 from knowledgebase import search
 from knowledgebase.extensions import db
 from knowledgebase.services.transfer.imports import import_path
-from tests.conftest import SEED_DIR, close_app, create_entry, make_app
+from tests.apps import SEED_DIR, close_app, create_entry, make_app
 from tests.pages import recorded_statements
 
 # The most queries any public page or API answer may make (the enterprise page, with a

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import TEST_CONFIG
+from tests.apps import TEST_CONFIG
 from tests.curation_support import add_user, csrf_token
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from knowledgebase.extensions import db
 from knowledgebase.services.programmes import catalogue, networks
-from tests.conftest import create_entry
+from tests.apps import create_entry
 from tests.programme_support import SEEDED
 
 MEMBERS = "Kalmar: Fiktiva föreningen\n0880: Fiktiva kooperativet\nborgholm: Fiktiva byalaget\n\nKalmar: fiktiva föreningen"

@@ -18,7 +18,7 @@ from knowledgebase import search
 from knowledgebase.extensions import db
 from knowledgebase.search import service as search_service
 from knowledgebase.search import store
-from tests.conftest import close_app, make_app
+from tests.apps import close_app, make_app
 from tests.search_support import run, titles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,7 +109,7 @@ def test_log_rows_every_node_has_are_pruned_and_a_forgotten_node_rebuilds(app, m
 WRITER = textwrap.dedent("""
     import sys
     from knowledgebase import create_app
-    from tests.conftest import create_entry
+    from tests.apps import create_entry
     app = create_app({"SEARCH_WRITE_TIMEOUT": float(sys.argv[2])})
     for number in range(int(sys.argv[1])):
         create_entry(app, "enterprise", slug=f"fiktiv-dodad-{number}", title={"sv": f"Fiktiv dödad {number}"})

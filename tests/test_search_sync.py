@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import text, update
 from werkzeug.datastructures import MultiDict
 
 from knowledgebase import models as m
@@ -116,7 +116,7 @@ def test_check_finds_drift_and_rebuild_heals_it(app, runner, make_entry):
 def test_index_is_built_on_first_start(tmp_path, make_entry, app):
     import shutil
 
-    from tests.conftest import close_app, make_app
+    from tests.apps import close_app, make_app
 
     make_entry("research", title={"sv": "Fiktiv överlevare"}, summary={"sv": "Text."})
     shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
@@ -130,7 +130,7 @@ def test_index_is_built_on_first_start(tmp_path, make_entry, app):
 def test_another_process_sees_new_generations(app, make_entry, tmp_path):
     """A second app on the same database and index (as a second server process would be)
     notices the writes of the first and refreshes its long-lived searcher."""
-    from tests.conftest import close_app, make_app
+    from tests.apps import close_app, make_app
 
     make_entry("research", title={"sv": "Fiktiv första"}, summary={"sv": "Text."})
     other = make_app(tmp_path, DATABASE_URL=app.config["DATABASE_URL"])
@@ -143,7 +143,7 @@ def test_another_process_sees_new_generations(app, make_entry, tmp_path):
 
 
 def test_search_can_be_switched_off(tmp_path):
-    from tests.conftest import close_app, make_app
+    from tests.apps import close_app, make_app
 
     off = make_app(tmp_path, SEARCH_ENABLED=False)
     try:

@@ -15,7 +15,7 @@ from knowledgebase.extensions import db
 from knowledgebase.services.curation import suggestions
 from knowledgebase.services.curation.revisions import record_revision
 from knowledgebase.templating import render_markdown
-from tests.conftest import ROOT, close_app, make_app, make_curation_app
+from tests.apps import ROOT, close_app, make_app, make_curation_app
 from tests.curation_support import (
     PASSWORD,
     STATE_CHANGING,

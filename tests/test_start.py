@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select, text
 
 from knowledgebase import models as m
-from tests.conftest import TEST_CONFIG, fresh_database_url
+from tests.apps import TEST_CONFIG, fresh_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = 4

@@ -17,7 +17,7 @@ from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.services.statistics import figures as figure_service
 from knowledgebase.services.statistics import gaps as gap_service
-from tests.conftest import create_entry
+from tests.apps import create_entry
 from tests.curation_support import add_user, login
 from tests.statistics_support import REGION, expected_figures, expected_map, expected_parts, import_fictional
 
@@ -128,7 +128,7 @@ def test_the_page_draws_each_figure_with_a_title_a_description_and_a_table(seede
     with seeded_client.application.app_context():
         keys = [f.key for f in figure_service.all_figures("en")]
     for key in keys:
-        assert f'<svg class="chart" viewBox="0 0 320 ' in html
+        assert '<svg class="chart" viewBox="0 0 320 ' in html
         assert f'<title id="fig-{key}-title">' in html and f'<desc id="fig-{key}-desc">' in html
         assert f'<caption id="fig-{key}-table-table">' in html or f'<caption id="fig-{key}-table">' in html
         assert f'href="/en/statistics/{key}.csv"' in html

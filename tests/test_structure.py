@@ -8,7 +8,7 @@ import ast
 import re
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.apps import ROOT
 
 PACKAGE = ROOT / "knowledgebase"
 BLUEPRINTS = ("admin", "api", "auth", "public")

@@ -12,7 +12,7 @@ import yaml
 from knowledgebase import models as m
 from knowledgebase.extensions import db
 from knowledgebase.services.curation import revisions, suggestions
-from tests.conftest import close_app, make_curation_app
+from tests.apps import close_app, make_curation_app
 from tests.curation_support import (
     PASSWORD,
     accessibility_problems,
