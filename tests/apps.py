@@ -55,6 +55,7 @@ def _new_postgresql_database(template: str = "") -> str:
 
 _created_databases: list[str] = []
 
+
 def drop_created_databases() -> None:
     """Drop the PostgreSQL databases this process created (each is several megabytes; a run
     makes hundreds). One still in use is left behind, not forced."""
@@ -117,6 +118,7 @@ def shared_parse(original: Callable) -> Callable:
         return iter(parts)
 
     return parse_rule
+
 
 # -- apps: copies of a database migrated once per session ---------------------------------
 #
