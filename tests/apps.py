@@ -45,7 +45,7 @@ def _new_postgresql_database(template: str = "") -> str:
     url = make_url(os.environ["KB_TEST_DATABASE_URL"])
     name = f"kbtest_{uuid.uuid4().hex[:12]}"
     copy = f' TEMPLATE "{make_url(template).database}"' if template else ""
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin = _server_engine()
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     admin.dispose()
@@ -56,13 +56,19 @@ def _new_postgresql_database(template: str = "") -> str:
 _created_databases: list[str] = []
 
 
+def _server_engine():
+    """An engine on the ``KB_TEST_DATABASE_URL`` server's ``postgres`` database, outside any
+    transaction (CREATE and DROP DATABASE need that)."""
+    url = make_url(os.environ["KB_TEST_DATABASE_URL"])
+    return create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
 def drop_created_databases() -> None:
     """Drop the PostgreSQL databases this process created (each is several megabytes; a run
     makes hundreds). One still in use is left behind, not forced."""
-    base = os.environ.get("KB_TEST_DATABASE_URL")
-    if not base or not _created_databases:
+    if not os.environ.get("KB_TEST_DATABASE_URL") or not _created_databases:
         return
-    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin = _server_engine()
     with admin.connect() as connection:
         for name in _created_databases:
             try:

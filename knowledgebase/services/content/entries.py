@@ -160,15 +160,11 @@ def _load_options():
     )
 
 
-def _detail_options(model: type[m.Entry]) -> list:
-    """Each relation of ``model`` (its own and the shared ones), one level deep."""
-    return [selectinload(relation.class_attribute) for relation in inspect(model).relationships]
-
-
 def with_every_relation(query: Select, model: type[m.Entry]) -> Select:
-    """``query`` loading every relation of ``model`` for all its rows at once: for code that
-    reads whole entries (exports), which would otherwise load each relation row by row."""
-    return query.options(*_detail_options(model))
+    """``query`` loading every relation of ``model`` (its own and the shared ones, one level
+    deep) for all its rows at once: for code that reads whole entries (a detail page, the
+    exports), which would otherwise load each relation row by row."""
+    return query.options(*(selectinload(relation.class_attribute) for relation in inspect(model).relationships))
 
 
 def with_card_data(query: Select) -> Select:
@@ -181,9 +177,8 @@ def get_published(ct: ContentType, slug: str) -> m.Entry | None:
     if not is_slug(slug):
         return None
     # Every relation the detail page and the API show, one query each (not one per use).
-    return db.session.scalars(
-        select(ct.model).where(ct.model.slug == slug, ct.model.status == m.PUBLISHED).options(*_detail_options(ct.model))
-    ).first()
+    query = select(ct.model).where(ct.model.slug == slug, ct.model.status == m.PUBLISHED)
+    return db.session.scalars(with_every_relation(query, ct.model)).first()
 
 
 def published_only(entries: Iterable[m.Entry]) -> list[m.Entry]:
